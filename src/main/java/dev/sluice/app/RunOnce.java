@@ -1,0 +1,87 @@
+package dev.sluice.app;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import dev.sluice.metrics.Pipelines;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.component.file.FileEndpoint;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * A bounded run, the seed's {@code metrics = await pipeline.run()}: waits until every file pipeline has consumed
+ * all matching files from its input directory and nothing is in flight, then reports. A file whose processing
+ * failed outright counts as a failure of the run.
+ */
+@ApplicationScoped
+public class RunOnce {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final CamelContext camel;
+    private final Pipelines pipelines;
+    private final AtomicLong failedFiles = new AtomicLong();
+
+    public RunOnce(CamelContext camel, Pipelines pipelines) {
+        this.camel = camel;
+        this.pipelines = pipelines;
+        camel.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeFailedEvent failed
+                        && failed.getExchange().getFromEndpoint() instanceof FileEndpoint) {
+                    failedFiles.incrementAndGet();
+                }
+            }
+        });
+    }
+
+    /** Blocks until drained; false if {@code timeout} (zero: none) passed first. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        int quietPolls = 0;
+        while (quietPolls < 2) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(POLL.toMillis());
+            quietPolls = isDrained() ? quietPolls + 1 : 0;
+        }
+        return true;
+    }
+
+    public long failedFiles() {
+        return failedFiles.get();
+    }
+
+    private boolean isDrained() {
+        // Camel starts on its own thread: before it has, nothing was consumed yet
+        return camel.getStatus().isStarted() && camel.getInflightRepository().size() == 0
+                && pipelines.routes().stream().noneMatch(RunOnce::hasPendingFiles);
+    }
+
+    private static boolean hasPendingFiles(Route route) {
+        if (!(route.getEndpoint() instanceof FileEndpoint file)) {
+            return false;
+        }
+        File dir = file.getFile();
+        String include = file.getInclude();
+        Pattern pattern = include == null ? null : Pattern.compile(include);
+        try (Stream<Path> files = Files.list(dir.toPath())) {
+            return files.anyMatch(p -> Files.isRegularFile(p)
+                    && (pattern == null || pattern.matcher(p.getFileName().toString()).matches()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sluice.app;
+
+import java.nio.file.Path;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.metrics.PipelineReport;
+import dev.sluice.metrics.Pipelines;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import org.apache.camel.quarkus.core.CamelRuntime;
+import jakarta.inject.Inject;
+
+/**
+ * Sluice's command line:
+ * <ul>
+ * <li>no argument: the service, running its pipelines until stopped;</li>
+ * <li>{@code run-once}: process what is in the input directories, print each pipeline's metrics, exit 0, or 1 if
+ * a file failed or {@code sluice.run-once.timeout} passed;</li>
+ * <li>{@code demo [records]}: write a sample (default 10,000 records) to {@code data/in}, then as run-once.</li>
+ * </ul>
+ */
+@QuarkusMain
+public class SluiceMain implements QuarkusApplication {
+
+    static final long DEMO_RECORDS = 10_000;
+    static final double INACTIVE_SHARE = 0.3;
+    static final long SEED = 42;
+
+    @Inject
+    CamelRuntime camel;
+
+    @Inject
+    RunOnce runOnce;
+
+    @Inject
+    Pipelines pipelines;
+
+    @Inject
+    SluiceConfig config;
+
+    public static void main(String... args) {
+        Quarkus.run(SluiceMain.class, args);
+    }
+
+    @Override
+    public int run(String... args) throws Exception {
+        String command = args.length == 0 ? "serve" : args[0];
+        // With an application main of our own, Camel Quarkus leaves starting Camel to it.
+        camel.start(new String[0]);
+        switch (command) {
+            case "serve" -> {
+                return camel.waitForExit();
+            }
+            case "demo" -> {
+                long records = args.length > 1 ? Long.parseLong(args[1]) : DEMO_RECORDS;
+                SampleGenerator.Sample sample = SampleGenerator.write(Path.of("data/in/demo-telemetry.jsonl"), records,
+                        INACTIVE_SHARE, Math.max(1, records / 1000), SEED);
+                System.out.printf("Wrote %d sample records to %s (%d active, %d inactive, %d malformed)%n",
+                        sample.lines(), sample.file(), sample.active(), sample.inactive(), sample.malformed());
+                return runOnce();
+            }
+            case "run-once" -> {
+                return runOnce();
+            }
+            default -> {
+                System.err.println("unknown command " + command + "; use run-once or demo [records]");
+                return 2;
+            }
+        }
+    }
+
+    private int runOnce() throws InterruptedException {
+        boolean drained = runOnce.awaitDrained(config.runOnce().timeout());
+        for (PipelineReport report : pipelines.reports()) {
+            if (report.recordsRead() > 0) {
+                System.out.println();
+                System.out.println(report.summary());
+            }
+        }
+        if (!drained) {
+            System.err.println("Input not drained within sluice.run-once.timeout=" + config.runOnce().timeout());
+            return 1;
+        }
+        if (runOnce.failedFiles() > 0) {
+            System.err.println(runOnce.failedFiles() + " input file(s) failed: see the log and the failed directory");
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.sluice.batch;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.camel.model.AggregateDefinition;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ModelLifecycleStrategy;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.quarkus.main.events.BeforeConfigure;
+
+/**
+ * Completes every {@code aggregate} step that uses the {@code batch} strategy, as each route is added (YAML or
+ * Java), so a pipeline author writes only the batch size and window and still gets batching that loses nothing:
+ * <ul>
+ * <li>batches are written on the thread that completes them ({@link InlineExecutor}): bounded memory;</li>
+ * <li>the completion timeout becomes a window from the batch's first record ({@link BatchWindow}), checked every
+ * 100 ms;</li>
+ * <li>open batches are written when the pipeline stops ({@code forceCompletionOnStop});</li>
+ * <li>options that discard records by design are refused, so such a route fails to start.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class PipelineDefinitions implements ModelLifecycleStrategy {
+
+    static final long TIMEOUT_CHECK_MILLIS = 100;
+
+    /** Camel Main is about to load the routes: watch them being added. */
+    void register(@Observes BeforeConfigure event) {
+        event.getCamelContext().getCamelContextExtension().getContextPlugin(Model.class)
+                .addModelLifecycleStrategy(this);
+    }
+
+    @Override
+    public void onAddRouteDefinition(RouteDefinition route) {
+        complete(route.getOutputs(), route.getRouteId());
+    }
+
+    private void complete(List<ProcessorDefinition<?>> outputs, String routeId) {
+        for (ProcessorDefinition<?> output : outputs) {
+            if (output instanceof AggregateDefinition aggregate && usesBatchStrategy(aggregate)) {
+                completeBatch(aggregate, routeId);
+            }
+            complete(output.getOutputs(), routeId);
+        }
+    }
+
+    private static boolean usesBatchStrategy(AggregateDefinition aggregate) {
+        String ref = aggregate.getAggregationStrategy();
+        return aggregate.getAggregationStrategyBean() instanceof BatchAggregationStrategy
+                || ref != null && ref.replaceFirst("^#(bean:)?", "").equals(BatchAggregationStrategy.NAME);
+    }
+
+    private static void completeBatch(AggregateDefinition aggregate, String routeId) {
+        refuse(aggregate.getDiscardOnCompletionTimeout(), "discardOnCompletionTimeout", routeId);
+        refuse(aggregate.getDiscardOnAggregationFailure(), "discardOnAggregationFailure", routeId);
+        refuse(aggregate.getIgnoreInvalidCorrelationKeys(), "ignoreInvalidCorrelationKeys", routeId);
+        if (aggregate.getExecutorService() == null && aggregate.getExecutorServiceBean() == null) {
+            aggregate.executorService(InlineExecutor.INSTANCE);
+        }
+        if (aggregate.getCompletionTimeout() != null && aggregate.getCompletionTimeoutExpression() == null) {
+            aggregate.completionTimeout(new BatchWindow(aggregate.getCompletionTimeout()));
+            if (aggregate.getCompletionTimeoutCheckerInterval() == null) {
+                aggregate.completionTimeoutCheckerInterval(TIMEOUT_CHECK_MILLIS);
+            }
+        }
+        if (aggregate.getForceCompletionOnStop() == null) {
+            aggregate.forceCompletionOnStop();
+        }
+    }
+
+    private static void refuse(String option, String name, String routeId) {
+        if (option != null && !"false".equals(option)) {
+            throw new IllegalArgumentException("Route " + routeId + ": aggregate option " + name
+                    + " drops records, Sluice refuses it");
+        }
+    }
+
+    @Override
+    public void onRemoveRouteDefinition(RouteDefinition routeDefinition) {
+        // nothing kept per route
+    }
+
+    @Override
+    public void onAddRouteTemplateDefinition(RouteTemplateDefinition routeTemplateDefinition) {
+        // templates are completed when a route is made from them
+    }
+
+    @Override
+    public void onRemoveRouteTemplateDefinition(RouteTemplateDefinition routeTemplateDefinition) {
+        // nothing kept per template
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sluice.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every {@code sluice.*} setting of the service, declared once with its default. {@code docs/configuration.md}
+ * documents each key; {@code ConfigurationDocTest} fails when a key here is missing there.
+ */
+@ConfigMapping(prefix = "sluice")
+public interface SluiceConfig {
+
+    /** Directory of the pipeline files (*.yaml), read at start-up: a mounted ConfigMap in Kubernetes. */
+    @WithDefault("routes")
+    String routesDir();
+
+    Db db();
+
+    Source source();
+
+    Sink sink();
+
+    DeadLetter deadLetter();
+
+    Anomaly anomaly();
+
+    RunOnce runOnce();
+
+    interface Db {
+        /** JDBC URL of the sink database; the H2 file database under data/ when unset. */
+        @WithDefault("jdbc:h2:file:./data/sluice;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE")
+        String url();
+
+        /** Database user. */
+        Optional<String> username();
+
+        /** Database password: pass it through the environment (SLUICE_DB_PASSWORD), never in a file in the image. */
+        Optional<String> password();
+
+        /** Maximum connections in the pool. */
+        @WithDefault("4")
+        int poolSize();
+
+        /** Create the tables Sluice writes to at first use, from db/schema/<vendor>.sql. */
+        @WithDefault("true")
+        boolean initSchema();
+    }
+
+    interface Source {
+        /** Longest JSON line kept whole; a longer line is dead-lettered with only its first bytes. */
+        @WithDefault("1048576")
+        int maxLineBytes();
+    }
+
+    interface Sink {
+        /** First pause after a failed write that may succeed later (database down); doubles on every failure. */
+        @WithDefault("PT0.2S")
+        Duration retryInitialBackoff();
+
+        /** Longest pause between two attempts of the same write. */
+        @WithDefault("PT30S")
+        Duration retryMaxBackoff();
+    }
+
+    interface DeadLetter {
+        /** Directory of the dead-letter files, one JSON Lines file per pipeline. */
+        @WithDefault("data/dlq")
+        String dir();
+    }
+
+    interface Anomaly {
+        /** The anomaly detector marks a record whose temperature_c is above this value. */
+        @WithDefault("80.0")
+        double threshold();
+    }
+
+    interface RunOnce {
+        /** Longest a run-once or demo run may take before it gives up with exit code 1; 0 waits forever. */
+        @WithDefault("PT0S")
+        Duration timeout();
+    }
+}

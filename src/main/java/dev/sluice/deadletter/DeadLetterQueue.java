@@ -1,0 +1,110 @@
+package dev.sluice.deadletter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.source.RecordOrigin;
+import dev.sluice.stage.Json;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Where records that cannot be written go, with enough to find and replay them: one JSON Lines file per pipeline
+ * in {@code sluice.dead-letter.dir}, an entry per record:
+ *
+ * <pre>
+ * {"time":"…","pipeline":"robot-telemetry-etl","source":"data/in/a.jsonl","line":17,"stage":"parse",
+ *  "reason":"missing required field 'seq'","error":"dev.sluice.stage.InvalidRecordException","payload":"…"}
+ * </pre>
+ *
+ * {@code payload} is the record exactly as read; a record that is not valid UTF-8 has {@code payload_base64}
+ * instead, and one cut at the line-length limit has {@code "truncated": true}. Each entry is appended and handed
+ * to the operating system before the record is released to its source, so a crash of the process loses none.
+ */
+@ApplicationScoped
+@Unremovable // looked up through the Camel registry by the sinks, which CDI cannot see
+public class DeadLetterQueue {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterQueue.class);
+
+    private final Path dir;
+
+    public DeadLetterQueue(SluiceConfig config) {
+        this.dir = Path.of(config.deadLetter().dir());
+    }
+
+    /** The dead-letter file of a pipeline. */
+    public Path file(String pipeline) {
+        return dir.resolve(pipeline + ".jsonl");
+    }
+
+    /** Records the failure of one record and settles it; throws if the entry cannot be written. */
+    public void send(RecordOrigin origin, String stage, Throwable error) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("time", Instant.now().toString());
+        entry.put("pipeline", origin.pipeline());
+        entry.put("source", origin.source());
+        entry.put("line", origin.position());
+        entry.put("stage", stage);
+        entry.put("reason", reason(error));
+        entry.put("error", cause(error).getClass().getName());
+        String text = utf8(origin.payload());
+        if (text != null) {
+            entry.put("payload", text);
+        } else {
+            entry.put("payload_base64", Base64.getEncoder().encodeToString(origin.payload()));
+        }
+        if (origin.truncated()) {
+            entry.put("truncated", true);
+        }
+        append(origin.pipeline(), entry);
+        LOG.warnf("Dead-lettered %s of pipeline %s at stage %s: %s", origin, origin.pipeline(), stage,
+                entry.get("reason"));
+        origin.deadLettered();
+    }
+
+    private synchronized void append(String pipeline, Map<String, Object> entry) {
+        try {
+            byte[] line = (Json.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+            Files.createDirectories(dir);
+            Files.write(file(pipeline), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the dead-letter file of " + pipeline, e);
+        }
+    }
+
+    /** The cause a user needs to read: the wrapped exception of a failed stage, else the error itself. */
+    static Throwable cause(Throwable error) {
+        return error instanceof dev.sluice.stage.StageException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    static String reason(Throwable error) {
+        Throwable cause = cause(error);
+        String message = cause.getMessage();
+        return message != null ? message : cause.getClass().getSimpleName();
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.sluice.metrics;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The running totals of one pipeline: the seed's five metrics, as Micrometer meters tagged with the pipeline
+ * name. A run lasts from the first record read to the last record settled; duration and throughput describe it.
+ */
+public final class PipelineStats {
+
+    private final String name;
+    private final Counter read;
+    private final Counter processed;
+    private final Counter filtered;
+    private final Counter errors;
+    private final Counter duplicates;
+    private final AtomicLong firstReadNanos = new AtomicLong();
+    private final AtomicLong lastSettledNanos = new AtomicLong();
+
+    PipelineStats(String name, MeterRegistry registry) {
+        this.name = name;
+        this.read = Counter.builder("sluice.records.read").description("Records read from the pipeline's source")
+                .tag("pipeline", name).register(registry);
+        this.processed = Counter.builder("sluice.records.processed")
+                .description("Records written to the pipeline's sink").tag("pipeline", name).register(registry);
+        this.filtered = Counter.builder("sluice.records.filtered")
+                .description("Records dropped by a filter or stage").tag("pipeline", name).register(registry);
+        this.errors = Counter.builder("sluice.errors")
+                .description("Records sent to the dead-letter queue").tag("pipeline", name).register(registry);
+        this.duplicates = Counter.builder("sluice.records.duplicate")
+                .description("Records the sink already held: replays absorbed by the idempotent write")
+                .tag("pipeline", name).register(registry);
+        Gauge.builder("sluice.duration", this, PipelineStats::durationSeconds)
+                .description("Seconds from the first record read to the last record settled")
+                .baseUnit("seconds").tag("pipeline", name).register(registry);
+        Gauge.builder("sluice.throughput", this, PipelineStats::throughput)
+                .description("Records written per second over the run").baseUnit("records.per.second")
+                .tag("pipeline", name).register(registry);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void recordRead() {
+        firstReadNanos.compareAndSet(0, System.nanoTime());
+        read.increment();
+    }
+
+    public void recordWritten() {
+        processed.increment();
+        settled();
+    }
+
+    public void recordFiltered() {
+        filtered.increment();
+        settled();
+    }
+
+    public void recordFailed() {
+        errors.increment();
+        settled();
+    }
+
+    public void recordDuplicate() {
+        duplicates.increment();
+    }
+
+    private void settled() {
+        lastSettledNanos.set(System.nanoTime());
+    }
+
+    public long recordsRead() {
+        return (long) read.count();
+    }
+
+    public long recordsProcessed() {
+        return (long) processed.count();
+    }
+
+    public long recordsFiltered() {
+        return (long) filtered.count();
+    }
+
+    public long errors() {
+        return (long) errors.count();
+    }
+
+    public long duplicates() {
+        return (long) duplicates.count();
+    }
+
+    public double durationSeconds() {
+        long first = firstReadNanos.get();
+        long last = lastSettledNanos.get();
+        return first == 0 || last < first ? 0.0 : (last - first) / 1e9;
+    }
+
+    public double throughput() {
+        double seconds = durationSeconds();
+        return seconds == 0.0 ? 0.0 : recordsProcessed() / seconds;
+    }
+}

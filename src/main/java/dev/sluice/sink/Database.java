@@ -1,0 +1,132 @@
+package dev.sluice.sink;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import dev.sluice.config.SluiceConfig;
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import jakarta.annotation.PreDestroy;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * The sink database, chosen at run time by {@code sluice.db.url} (H2 file database by default, PostgreSQL or any
+ * JDBC database whose driver is on the class path). The pool is built here rather than by Quarkus so one image
+ * serves every database without a rebuild. The schema is applied on first use, not at start-up, so the service
+ * starts and reports not-ready while the database is down.
+ */
+@ApplicationScoped
+@Unremovable // looked up through the Camel registry by the sinks, which CDI cannot see
+public class Database {
+
+    private static final Logger LOG = Logger.getLogger(Database.class);
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+    private final SluiceConfig.Db config;
+    private final AgroalDataSource dataSource;
+    private volatile boolean schemaReady;
+
+    public Database(SluiceConfig config) throws SQLException {
+        this.config = config.db();
+        AgroalDataSourceConfigurationSupplier supplier = new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(pool -> pool
+                        .maxSize(this.config.poolSize())
+                        .acquisitionTimeout(Duration.ofSeconds(10))
+                        .validateOnBorrow(true)
+                        .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(5))
+                        .connectionFactoryConfiguration(factory -> {
+                            factory.jdbcUrl(this.config.url());
+                            this.config.username().ifPresent(user -> factory.principal(new NamePrincipal(user)));
+                            this.config.password().ifPresent(pw -> factory.credential(new SimplePassword(pw)));
+                            return factory;
+                        }));
+        this.dataSource = AgroalDataSource.from(supplier);
+    }
+
+    /** A pooled connection; the schema is in place once this returns. */
+    public Connection connection() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        if (!schemaReady) {
+            try {
+                ensureSchema(connection);
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return connection;
+    }
+
+    /** {@code h2}, {@code postgresql}, or {@code other}: picks the schema script and SQL dialect. */
+    public String vendor() {
+        String url = config.url();
+        if (url.startsWith("jdbc:h2:")) {
+            return "h2";
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return "postgresql";
+        }
+        return "other";
+    }
+
+    /** Checks that a table or column name from a pipeline definition is a plain SQL identifier. */
+    public static String quote(String identifier) {
+        if (!IDENTIFIER.matcher(identifier).matches()) {
+            throw new IllegalArgumentException("'" + identifier + "' is not a plain SQL identifier");
+        }
+        return identifier;
+    }
+
+    private synchronized void ensureSchema(Connection connection) throws SQLException {
+        if (schemaReady) {
+            return;
+        }
+        if (config.initSchema()) {
+            String script = "db/schema/" + vendor() + ".sql";
+            try (InputStream in = Database.class.getClassLoader().getResourceAsStream(script)) {
+                if (in == null) {
+                    LOG.warnf("No schema script %s for this database: create the tables yourself (see docs/configuration.md)",
+                            script);
+                } else {
+                    runScript(connection, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    LOG.infof("Schema %s applied", script);
+                }
+            } catch (IOException e) {
+                throw new SQLException("Cannot read " + script, e);
+            }
+        }
+        schemaReady = true;
+    }
+
+    private static void runScript(Connection connection, String script) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : script.split(";")) {
+                String trimmed = sql.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + "\n" + b)
+                        .trim();
+                if (!trimmed.isEmpty()) {
+                    statement.execute(trimmed);
+                }
+            }
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        dataSource.close();
+    }
+}

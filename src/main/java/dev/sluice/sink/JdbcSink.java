@@ -1,0 +1,197 @@
+package dev.sluice.sink;
+
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+import dev.sluice.batch.Batch;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.deadletter.DeadLetterQueue;
+import dev.sluice.stage.InvalidRecordException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.Registry;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes a {@link Batch} to a table in one transaction, with one parameterised batch insert that skips rows whose
+ * primary key is already there (see {@link TableMapping}). Declared in a pipeline's {@code beans:} with the
+ * property {@code table}.
+ *
+ * <p>
+ * A failure that may pass (connection lost, database restarting, table missing) is retried with growing pauses
+ * for as long as the pipeline runs, and reported by readiness; nothing is dead-lettered for it. A failure caused by
+ * the data (SQLState class 22 or 23) splits the batch in halves until the rows at fault are alone; those go to
+ * the dead-letter queue and every other row is written. Records are settled only after their transaction commits.
+ */
+@RegisterForReflection(fields = false)
+public class JdbcSink implements Processor {
+
+    private static final Logger LOG = Logger.getLogger(JdbcSink.class);
+
+    private String table;
+    private volatile TableMapping mapping;
+
+    public void setTable(String table) {
+        this.table = table;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Batch batch = exchange.getIn().getMandatoryBody(Batch.class);
+        new Write(exchange.getContext()).run(batch.entries());
+    }
+
+    /** One batch's write with its retries: its collaborators come from the Camel registry (the CDI beans). */
+    private final class Write {
+        private final CamelContext context;
+        private final Database database;
+        private final DeadLetterQueue deadLetters;
+        private final SinkHealth health;
+        private final Duration initialBackoff;
+        private final Duration maxBackoff;
+        private final String name = "jdbc:" + table;
+
+        Write(CamelContext context) {
+            Registry registry = context.getRegistry();
+            SluiceConfig.Sink config = registry.findSingleByType(SluiceConfig.class).sink();
+            this.context = context;
+            this.database = registry.findSingleByType(Database.class);
+            this.deadLetters = registry.findSingleByType(DeadLetterQueue.class);
+            this.health = registry.findSingleByType(SinkHealth.class);
+            this.initialBackoff = config.retryInitialBackoff();
+            this.maxBackoff = config.retryMaxBackoff();
+        }
+
+        void run(List<Batch.Entry> entries) throws SinkUnavailableException, InterruptedException {
+            Deque<List<Batch.Entry>> work = new ArrayDeque<>();
+            work.push(entries);
+            Duration backoff = initialBackoff;
+            while (!work.isEmpty()) {
+                List<Batch.Entry> chunk = work.pop();
+                try {
+                    insert(chunk);
+                    health.ok(name);
+                    backoff = initialBackoff;
+                } catch (SQLException e) {
+                    if (isCausedByData(e)) {
+                        isolate(chunk, e, work);
+                    } else {
+                        health.failing(name, e);
+                        LOG.warnf("Write of %d records to %s failed, retrying in %d ms: %s", chunk.size(), table,
+                                backoff.toMillis(), e.getMessage());
+                        pause(backoff, e);
+                        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+                        work.push(chunk);
+                    }
+                }
+            }
+        }
+
+        /** Writes the chunk in one transaction, then settles its records; rows that cannot bind are dead-lettered. */
+        private void insert(List<Batch.Entry> chunk) throws SQLException {
+            List<Batch.Entry> bound = new ArrayList<>(chunk.size());
+            List<Map.Entry<Batch.Entry, InvalidRecordException>> rejected = new ArrayList<>();
+            int[] counts;
+            try (Connection connection = database.connection()) {
+                TableMapping target = mapping(connection);
+                connection.setAutoCommit(false);
+                try (PreparedStatement insert = connection.prepareStatement(target.insertSql())) {
+                    for (Batch.Entry entry : chunk) {
+                        try {
+                            target.bind(insert, entry.record(), entry.origin());
+                            insert.addBatch();
+                            bound.add(entry);
+                        } catch (InvalidRecordException e) {
+                            insert.clearParameters();
+                            rejected.add(Map.entry(entry, e));
+                        }
+                    }
+                    counts = bound.isEmpty() ? new int[0] : insert.executeBatch();
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollback(connection, e);
+                    throw e;
+                }
+            }
+            for (int i = 0; i < bound.size(); i++) {
+                Batch.Entry entry = bound.get(i);
+                if (i < counts.length && counts[i] == 0) {
+                    entry.origin().stats().recordDuplicate();
+                }
+                entry.origin().written();
+            }
+            rejected.forEach(r -> deadLetters.send(r.getKey().origin(), "sink " + name, r.getValue()));
+            LOG.debugf("Wrote %d records to %s (%d rejected)", (Object) bound.size(), table, rejected.size());
+        }
+
+        private static void rollback(Connection connection, Exception failure) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                failure.addSuppressed(e);
+            }
+        }
+
+        /** Splits a chunk the database refused because of its data, down to the single rows at fault. */
+        private void isolate(List<Batch.Entry> chunk, SQLException e, Deque<List<Batch.Entry>> work) {
+            if (chunk.size() == 1) {
+                deadLetters.send(chunk.get(0).origin(), "sink " + name, describe(e));
+                return;
+            }
+            int half = chunk.size() / 2;
+            work.push(chunk.subList(half, chunk.size()));
+            work.push(chunk.subList(0, half));
+        }
+
+        private TableMapping mapping(Connection connection) throws SQLException {
+            TableMapping current = mapping;
+            if (current == null) {
+                current = TableMapping.read(connection, table);
+                mapping = current;
+                LOG.infof("Sink %s: %s", name, current.insertSql());
+            }
+            return current;
+        }
+
+        private void pause(Duration backoff, SQLException cause) throws SinkUnavailableException, InterruptedException {
+            long until = System.nanoTime() + backoff.toNanos();
+            do {
+                if (context.isStopping() || context.isStopped()) {
+                    throw new SinkUnavailableException(name, cause);
+                }
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            } while (System.nanoTime() < until);
+        }
+    }
+
+    /** True when the database refused the data itself (SQLState class 22 data exception or 23 constraint). */
+    static boolean isCausedByData(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            String state = next.getSQLState();
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The most specific message of a batch failure: drivers put the row's own error in the next exception. */
+    private static SQLException describe(SQLException e) {
+        return e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcSink[" + table + "]";
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sluice.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.metrics.PipelineStats;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+
+/**
+ * Splits a JSON Lines file into records for a streaming {@code split}: each element is the {@link RecordOrigin}
+ * of one line. Pair it with {@link AwaitSettled} after the split, which holds the file until its records are safe.
+ *
+ * <pre>
+ * - split:
+ *     streaming: true
+ *     method: {ref: jsonLines, method: split}
+ * </pre>
+ */
+@ApplicationScoped
+@Named("jsonLines")
+@RegisterForReflection(methods = true, fields = false)
+public class JsonLinesSplitter {
+
+    private final PipelineMetrics metrics;
+    private final int maxLineBytes;
+
+    public JsonLinesSplitter(PipelineMetrics metrics, SluiceConfig config) {
+        this.metrics = metrics;
+        this.maxLineBytes = config.source().maxLineBytes();
+    }
+
+    public Iterator<RecordOrigin> split(Exchange file) {
+        PipelineStats pipeline = metrics.pipeline(file.getFromRouteId());
+        String source = file.getIn().getHeader(Exchange.FILE_PATH, String.class);
+        FileProgress progress = new FileProgress();
+        file.setProperty(FileProgress.PROPERTY, progress);
+        InputStream in;
+        try {
+            in = file.getIn().getMandatoryBody(InputStream.class);
+        } catch (Exception e) {
+            throw new UncheckedIOException(new IOException("Cannot open " + source, e));
+        }
+        return new Records(new LineReader(in, maxLineBytes), pipeline, source, progress);
+    }
+
+    /** Turns lines into origins lazily, one per {@code next()}, so only the current line is in memory. */
+    private record Records(LineReader lines, PipelineStats pipeline, String source, FileProgress progress)
+            implements Iterator<RecordOrigin>, java.io.Closeable {
+
+        @Override
+        public boolean hasNext() {
+            return lines.hasNext();
+        }
+
+        @Override
+        public RecordOrigin next() {
+            LineReader.Line line = lines.next();
+            return new RecordOrigin(pipeline, source, line.number(), line.bytes(), progress, line.truncated());
+        }
+
+        @Override
+        public void close() throws IOException {
+            lines.close();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.sluice.source;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads JSON Lines as raw bytes, one line at a time, so a file of any size goes through in bounded memory and a
+ * line that is not valid UTF-8 can still be dead-lettered byte for byte. Lines end with LF or CRLF; empty lines
+ * are skipped but counted, so line numbers match what an editor shows; a UTF-8 byte-order mark at the start of
+ * the file is ignored. A line longer than {@code maxLineBytes} keeps only its first {@code maxLineBytes} bytes and
+ * is marked truncated, so one giant line cannot exhaust the heap.
+ */
+public final class LineReader implements Iterator<LineReader.Line>, Closeable {
+
+    /** One non-empty line: its 1-based number, its bytes without the line ending, and whether it was cut. */
+    public record Line(long number, byte[] bytes, boolean truncated) {
+    }
+
+    private static final int BUFFER_SIZE = 64 * 1024;
+
+    private final InputStream in;
+    private final int maxLineBytes;
+    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private int bufferPos;
+    private int bufferEnd;
+    private boolean eof;
+    private boolean atFileStart = true;
+    private long lineNumber;
+    private Line next;
+
+    public LineReader(InputStream in, int maxLineBytes) {
+        this.in = in;
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null) {
+            next = readNonEmptyLine();
+        }
+        return next != null;
+    }
+
+    @Override
+    public Line next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        Line line = next;
+        next = null;
+        return line;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    private Line readNonEmptyLine() {
+        try {
+            while (true) {
+                Line line = readLine();
+                if (line == null || line.bytes().length > 0 || line.truncated()) {
+                    return line;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Line readLine() throws IOException {
+        byte[] line = new byte[256];
+        int length = 0;
+        long total = 0;
+        boolean sawAnyByte = false;
+        while (true) {
+            if (bufferPos == bufferEnd && !fill()) {
+                if (!sawAnyByte) {
+                    return null;
+                }
+                break;
+            }
+            sawAnyByte = true;
+            int start = bufferPos;
+            int end = start;
+            while (end < bufferEnd && buffer[end] != '\n') {
+                end++;
+            }
+            int chunk = end - start;
+            int keep = (int) Math.max(0, Math.min(chunk, maxLineBytes - total));
+            if (keep > 0) {
+                if (length + keep > line.length) {
+                    line = Arrays.copyOf(line, Math.max(line.length * 2, length + keep));
+                }
+                System.arraycopy(buffer, start, line, length, keep);
+                length += keep;
+            }
+            total += chunk;
+            if (end < bufferEnd) {
+                bufferPos = end + 1;
+                break;
+            }
+            bufferPos = bufferEnd;
+        }
+        lineNumber++;
+        boolean truncated = total > maxLineBytes;
+        if (!truncated && length > 0 && line[length - 1] == '\r') {
+            length--;
+        }
+        return new Line(lineNumber, Arrays.copyOf(line, length), truncated);
+    }
+
+    private boolean fill() throws IOException {
+        if (eof) {
+            return false;
+        }
+        int n = in.read(buffer, 0, buffer.length);
+        if (n <= 0) {
+            eof = true;
+            return false;
+        }
+        bufferPos = 0;
+        bufferEnd = n;
+        if (atFileStart) {
+            atFileStart = false;
+            if (n >= 3 && (buffer[0] & 0xFF) == 0xEF && (buffer[1] & 0xFF) == 0xBB && (buffer[2] & 0xFF) == 0xBF) {
+                bufferPos = 3;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.sluice.stage;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The one Jackson set-up for records: strict about duplicate keys, bounded in nesting depth. */
+public final class Json {
+
+    /** Deeper nesting than any telemetry record needs, shallow enough that a hostile line cannot blow the stack. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private Json() {
+    }
+}

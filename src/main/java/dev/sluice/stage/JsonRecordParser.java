@@ -1,0 +1,157 @@
+package dev.sluice.stage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.source.RecordOrigin;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * The first stage of every pipeline: turns the raw bytes of one record into a JSON object (a {@code Map} body)
+ * and checks it against a small schema. A record that is not valid UTF-8, not JSON, not an object, or breaks the
+ * schema throws {@link InvalidRecordException} with the reason, which sends it to the dead-letter queue.
+ *
+ * <p>
+ * Declared in a pipeline's {@code beans:} with two properties, each a comma-separated list of
+ * {@code field:type} (types: string, integer, number, boolean, timestamp, object, array):
+ * {@code required} (must be present with that type) and {@code optional} (may be absent or null, else must have
+ * that type). Fields not listed are kept as they are.
+ */
+@RegisterForReflection(fields = false)
+public class JsonRecordParser implements Processor {
+
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
+    };
+
+    private List<FieldSpec> required = List.of();
+    private List<FieldSpec> optional = List.of();
+
+    record FieldSpec(String name, FieldType type) {
+        static List<FieldSpec> parseList(String specs) {
+            return specs.isBlank() ? List.of()
+                    : java.util.Arrays.stream(specs.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                            .map(FieldSpec::parse).toList();
+        }
+
+        static FieldSpec parse(String spec) {
+            int colon = spec.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("Field spec '" + spec + "' must be name:type");
+            }
+            return new FieldSpec(spec.substring(0, colon).trim(), FieldType.parse(spec.substring(colon + 1)));
+        }
+    }
+
+    public void setRequired(String specs) {
+        this.required = FieldSpec.parseList(specs);
+    }
+
+    public void setOptional(String specs) {
+        this.optional = FieldSpec.parseList(specs);
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        RecordOrigin origin = exchange.getIn().getMandatoryBody(RecordOrigin.class);
+        origin.attachTo(exchange);
+        exchange.getIn().setBody(parse(origin));
+    }
+
+    /** Parses and validates one record; public so Java pipelines and tests use the same rules. */
+    public Map<String, Object> parse(RecordOrigin origin) throws InvalidRecordException {
+        if (origin.truncated()) {
+            throw new InvalidRecordException("record longer than the limit of " + origin.payload().length
+                    + " bytes (sluice.source.max-line-bytes); only its first bytes are kept");
+        }
+        Map<String, Object> record = parseObject(decodeUtf8(origin.payload()));
+        for (FieldSpec spec : required) {
+            Object value = record.get(spec.name());
+            if (value == null) {
+                throw new InvalidRecordException("missing required field '" + spec.name() + "'");
+            }
+            checkType(spec, value);
+        }
+        for (FieldSpec spec : optional) {
+            Object value = record.get(spec.name());
+            if (value != null) {
+                checkType(spec, value);
+            }
+        }
+        return record;
+    }
+
+    private static void checkType(FieldSpec spec, Object value) throws InvalidRecordException {
+        if (!spec.type().matches(value)) {
+            throw new InvalidRecordException("field '" + spec.name() + "' must be " + spec.type().describe()
+                    + ", got " + describe(value));
+        }
+    }
+
+    private static String describe(Object value) {
+        try {
+            String json = Json.MAPPER.writeValueAsString(value);
+            return json.length() > 80 ? json.substring(0, 77) + "..." : json;
+        } catch (JsonProcessingException e) {
+            return String.valueOf(value);
+        }
+    }
+
+    private static String decodeUtf8(byte[] bytes) throws InvalidRecordException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes));
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidRecordException("not valid UTF-8");
+        }
+    }
+
+    private static Map<String, Object> parseObject(String text) throws InvalidRecordException {
+        try (JsonParser parser = Json.MAPPER.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new InvalidRecordException("not a JSON object: found " + tokenName(first));
+            }
+            Map<String, Object> record = Json.MAPPER.readValue(parser, OBJECT);
+            JsonToken trailing = parser.nextToken();
+            if (trailing != null) {
+                throw new InvalidRecordException("not JSON: unexpected " + tokenName(trailing) + " after the object");
+            }
+            return record;
+        } catch (JsonProcessingException e) {
+            throw new InvalidRecordException("not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidRecordException("not JSON: " + e.getMessage());
+        }
+    }
+
+    private static String tokenName(JsonToken token) {
+        if (token == null) {
+            return "nothing";
+        }
+        return switch (token) {
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.asString() == null ? token.name() : "'" + token.asString() + "'";
+        };
+    }
+}

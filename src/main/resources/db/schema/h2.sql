@@ -1,0 +1,35 @@
+-- H2 twin of postgresql.sql (attributes hold JSON text). Applied at first use when sluice.db.init-schema=true,
+-- with it off, apply this file with your migration tool before starting Sluice.
+
+CREATE TABLE IF NOT EXISTS robot_telemetry (
+    robot_id        VARCHAR(128)     NOT NULL,
+    seq             BIGINT           NOT NULL,
+    ts              TIMESTAMP WITH TIME ZONE NOT NULL,
+    status          VARCHAR(64)      NOT NULL,
+    temperature_c   DOUBLE PRECISION,
+    battery_pct     INTEGER,
+    value           DOUBLE PRECISION,
+    region          VARCHAR(128),
+    processed_at    TIMESTAMP WITH TIME ZONE,
+    attributes      CHARACTER VARYING,
+    origin_source   VARCHAR(1024),
+    origin_position BIGINT,
+    PRIMARY KEY (robot_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS robot_anomalies (
+    robot_id        VARCHAR(128)     NOT NULL,
+    seq             BIGINT           NOT NULL,
+    ts              TIMESTAMP WITH TIME ZONE NOT NULL,
+    temperature_c   DOUBLE PRECISION NOT NULL,
+    anomaly         BOOLEAN          NOT NULL,
+    attributes      CHARACTER VARYING,
+    origin_source   VARCHAR(1024),
+    origin_position BIGINT,
+    PRIMARY KEY (robot_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS robot_regions (
+    robot_id VARCHAR(128) PRIMARY KEY,
+    region   VARCHAR(128) NOT NULL
+);

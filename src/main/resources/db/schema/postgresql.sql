@@ -1,0 +1,35 @@
+-- Tables the shipped pipelines write to. Applied at first use when sluice.db.init-schema=true (the default),
+-- with it off, apply this file with your migration tool before starting Sluice.
+
+CREATE TABLE IF NOT EXISTS robot_telemetry (
+    robot_id        VARCHAR(128)     NOT NULL,
+    seq             BIGINT           NOT NULL,
+    ts              TIMESTAMPTZ      NOT NULL,
+    status          VARCHAR(64)      NOT NULL,
+    temperature_c   DOUBLE PRECISION,
+    battery_pct     INTEGER,
+    value           DOUBLE PRECISION,
+    region          VARCHAR(128),
+    processed_at    TIMESTAMPTZ,
+    attributes      JSONB,
+    origin_source   VARCHAR(1024),
+    origin_position BIGINT,
+    PRIMARY KEY (robot_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS robot_anomalies (
+    robot_id        VARCHAR(128)     NOT NULL,
+    seq             BIGINT           NOT NULL,
+    ts              TIMESTAMPTZ      NOT NULL,
+    temperature_c   DOUBLE PRECISION NOT NULL,
+    anomaly         BOOLEAN          NOT NULL,
+    attributes      JSONB,
+    origin_source   VARCHAR(1024),
+    origin_position BIGINT,
+    PRIMARY KEY (robot_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS robot_regions (
+    robot_id VARCHAR(128) PRIMARY KEY,
+    region   VARCHAR(128) NOT NULL
+);
