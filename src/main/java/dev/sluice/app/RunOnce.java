@@ -21,7 +21,7 @@ import org.apache.camel.support.EventNotifierSupport;
 /**
  * A bounded run, the seed's {@code metrics = await pipeline.run()}: waits until every file pipeline has consumed
  * all matching files from its input directory and nothing is in flight, then reports. A file whose processing
- * failed outright counts as a failure of the run.
+ * failed outright (it stays in the input directory, to be read again) ends the run as a failure.
  */
 @ApplicationScoped
 public class RunOnce {
@@ -46,12 +46,12 @@ public class RunOnce {
         });
     }
 
-    /** Blocks until drained; false if {@code timeout} (zero: none) passed first. */
+    /** Blocks until drained; false if {@code timeout} (zero: none) passed first or a file failed. */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         int quietPolls = 0;
         while (quietPolls < 2) {
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() > deadline || failedFiles.get() > 0) {
                 return false;
             }
             Thread.sleep(POLL.toMillis());

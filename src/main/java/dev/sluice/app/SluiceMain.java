@@ -8,7 +8,6 @@ import dev.sluice.metrics.Pipelines;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import org.apache.camel.quarkus.core.CamelRuntime;
 import jakarta.inject.Inject;
 
 /**
@@ -28,9 +27,6 @@ public class SluiceMain implements QuarkusApplication {
     static final long SEED = 42;
 
     @Inject
-    CamelRuntime camel;
-
-    @Inject
     RunOnce runOnce;
 
     @Inject
@@ -46,11 +42,10 @@ public class SluiceMain implements QuarkusApplication {
     @Override
     public int run(String... args) throws Exception {
         String command = args.length == 0 ? "serve" : args[0];
-        // With an application main of our own, Camel Quarkus leaves starting Camel to it.
-        camel.start(new String[0]);
         switch (command) {
             case "serve" -> {
-                return camel.waitForExit();
+                Quarkus.waitForExit();
+                return 0;
             }
             case "demo" -> {
                 long records = args.length > 1 ? Long.parseLong(args[1]) : DEMO_RECORDS;
@@ -78,12 +73,12 @@ public class SluiceMain implements QuarkusApplication {
                 System.out.println(report.summary());
             }
         }
-        if (!drained) {
-            System.err.println("Input not drained within sluice.run-once.timeout=" + config.runOnce().timeout());
+        if (runOnce.failedFiles() > 0) {
+            System.err.println(runOnce.failedFiles() + " input file(s) failed and stay in the input directory: see the log");
             return 1;
         }
-        if (runOnce.failedFiles() > 0) {
-            System.err.println(runOnce.failedFiles() + " input file(s) failed: see the log and the failed directory");
+        if (!drained) {
+            System.err.println("Input not drained within sluice.run-once.timeout=" + config.runOnce().timeout());
             return 1;
         }
         return 0;

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sluice.source.RecordOrigin;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 
 /** The records the aggregator gathered for one write, each with its origin so the sink can settle it. */
 public final class Batch {
@@ -27,6 +29,23 @@ public final class Batch {
 
     public int size() {
         return entries.size();
+    }
+
+    /** Why the aggregator closed the batch on {@code exchange}: {@code size}, {@code time} or {@code shutdown}. */
+    public static String closedBy(Exchange exchange) {
+        String completedBy = exchange.getProperty(ExchangePropertyKey.AGGREGATED_COMPLETED_BY, "unknown", String.class);
+        return switch (completedBy) {
+            case "timeout", "interval" -> "time";
+            case "force" -> "shutdown";
+            default -> completedBy;
+        };
+    }
+
+    /** Records a written batch in its pipeline's metrics. */
+    public void recordWritten(Exchange exchange) {
+        if (!entries.isEmpty()) {
+            entries.get(0).origin().stats().batchWritten(entries.size(), closedBy(exchange));
+        }
     }
 
     /** When the first record joined, on the {@link System#nanoTime()} clock. */

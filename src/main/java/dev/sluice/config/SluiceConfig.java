@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -17,11 +18,20 @@ public interface SluiceConfig {
     @WithDefault("routes")
     String routesDir();
 
+    /**
+     * Settings of each pipeline, by pipeline name, read by the pipeline's YAML through placeholders with defaults,
+     * such as {@code {{sluice.pipelines.robot-telemetry-etl.input-dir:data/in}}}: see docs/configuration.md.
+     */
+    Map<String, Map<String, String>> pipelines();
+
+    /** Locations of reference tables used by enrich stages, by name (see docs/pipelines.md). */
+    Map<String, String> reference();
+
     Db db();
 
     Source source();
 
-    Sink sink();
+    Retry retry();
 
     DeadLetter deadLetter();
 
@@ -55,14 +65,14 @@ public interface SluiceConfig {
         int maxLineBytes();
     }
 
-    interface Sink {
-        /** First pause after a failed write that may succeed later (database down); doubles on every failure. */
+    interface Retry {
+        /** First pause after a failure that may pass (database down); doubles after every failed attempt. */
         @WithDefault("PT0.2S")
-        Duration retryInitialBackoff();
+        Duration initialBackoff();
 
-        /** Longest pause between two attempts of the same write. */
+        /** Longest pause between two attempts. */
         @WithDefault("PT30S")
-        Duration retryMaxBackoff();
+        Duration maxBackoff();
     }
 
     interface DeadLetter {

@@ -1,6 +1,7 @@
 package dev.sluice.deadletter;
 
 import dev.sluice.batch.Batch;
+import dev.sluice.retry.UnavailableException;
 import dev.sluice.source.RecordOrigin;
 import dev.sluice.stage.InvalidRecordException;
 import dev.sluice.stage.StageException;
@@ -11,8 +12,9 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
  * The error handling of every route: a record whose parse or stage fails goes to the dead-letter queue and the
- * pipeline goes on. Only record exchanges are handled here: a failure of a whole file or batch is left to
- * propagate, so its source is not acknowledged and nothing is dropped in silence.
+ * pipeline goes on. Only record exchanges are handled here: a failure of a whole file or batch, or of a dependency
+ * while the pipeline stops, is left to propagate, so its source is not acknowledged and nothing is dropped in
+ * silence.
  */
 @ApplicationScoped
 public class RecordErrorHandling extends RouteConfigurationBuilder {
@@ -25,7 +27,12 @@ public class RecordErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // Something the record needs is down and the pipeline is stopping: let the failure propagate, so the
+        // record's source is not acknowledged and the record is read again.
         routeConfiguration()
+                .onException(UnavailableException.class)
+                .handled(false)
+                .end()
                 .onException(Exception.class)
                 .onWhen(RecordErrorHandling::isRecord)
                 .handled(true)

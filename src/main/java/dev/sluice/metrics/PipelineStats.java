@@ -3,6 +3,7 @@ package dev.sluice.metrics;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -18,11 +19,14 @@ public final class PipelineStats {
     private final Counter filtered;
     private final Counter errors;
     private final Counter duplicates;
+    private final DistributionSummary batchSizes;
+    private final MeterRegistry registry;
     private final AtomicLong firstReadNanos = new AtomicLong();
     private final AtomicLong lastSettledNanos = new AtomicLong();
 
     PipelineStats(String name, MeterRegistry registry) {
         this.name = name;
+        this.registry = registry;
         this.read = Counter.builder("sluice.records.read").description("Records read from the pipeline's source")
                 .tag("pipeline", name).register(registry);
         this.processed = Counter.builder("sluice.records.processed")
@@ -34,6 +38,9 @@ public final class PipelineStats {
         this.duplicates = Counter.builder("sluice.records.duplicate")
                 .description("Records the sink already held: replays absorbed by the idempotent write")
                 .tag("pipeline", name).register(registry);
+        this.batchSizes = DistributionSummary.builder("sluice.batch.size")
+                .description("Records per batch written to the sink").baseUnit("records")
+                .serviceLevelObjectives(1, 10, 100, 500, 1000, 5000).tag("pipeline", name).register(registry);
         Gauge.builder("sluice.duration", this, PipelineStats::durationSeconds)
                 .description("Seconds from the first record read to the last record settled")
                 .baseUnit("seconds").tag("pipeline", name).register(registry);
@@ -66,6 +73,17 @@ public final class PipelineStats {
         settled();
     }
 
+    /**
+     * A batch reached the sink.
+     *
+     * @param reason why the batch was closed: {@code size}, {@code time} (its window passed) or {@code shutdown}
+     */
+    public void batchWritten(int size, String reason) {
+        batchSizes.record(size);
+        Counter.builder("sluice.batches").description("Batches written to the sink, by the reason they were closed")
+                .tag("pipeline", name).tag("reason", reason).register(registry).increment();
+    }
+
     public void recordDuplicate() {
         duplicates.increment();
     }
@@ -92,6 +110,10 @@ public final class PipelineStats {
 
     public long duplicates() {
         return (long) duplicates.count();
+    }
+
+    public long batches() {
+        return batchSizes.count();
     }
 
     public double durationSeconds() {

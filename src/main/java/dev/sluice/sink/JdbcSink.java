@@ -4,7 +4,6 @@ import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -14,6 +13,9 @@ import java.util.Map;
 import dev.sluice.batch.Batch;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.deadletter.DeadLetterQueue;
+import dev.sluice.retry.Backoff;
+import dev.sluice.retry.DependencyHealth;
+import dev.sluice.retry.UnavailableException;
 import dev.sluice.stage.InvalidRecordException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.apache.camel.CamelContext;
@@ -48,7 +50,13 @@ public class JdbcSink implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Batch batch = exchange.getIn().getMandatoryBody(Batch.class);
-        new Write(exchange.getContext()).run(batch.entries());
+        try {
+            new Write(exchange.getContext()).run(batch.entries());
+        } catch (UnavailableException e) {
+            batch.entries().forEach(entry -> entry.origin().abandon(e));
+            throw e;
+        }
+        batch.recordWritten(exchange);
     }
 
     /** One batch's write with its retries: its collaborators come from the Camel registry (the CDI beans). */
@@ -56,41 +64,36 @@ public class JdbcSink implements Processor {
         private final CamelContext context;
         private final Database database;
         private final DeadLetterQueue deadLetters;
-        private final SinkHealth health;
-        private final Duration initialBackoff;
-        private final Duration maxBackoff;
-        private final String name = "jdbc:" + table;
+        private final DependencyHealth health;
+        private final Backoff backoff;
+        private final String name = "sink jdbc:" + table;
 
         Write(CamelContext context) {
             Registry registry = context.getRegistry();
-            SluiceConfig.Sink config = registry.findSingleByType(SluiceConfig.class).sink();
             this.context = context;
             this.database = registry.findSingleByType(Database.class);
             this.deadLetters = registry.findSingleByType(DeadLetterQueue.class);
-            this.health = registry.findSingleByType(SinkHealth.class);
-            this.initialBackoff = config.retryInitialBackoff();
-            this.maxBackoff = config.retryMaxBackoff();
+            this.health = registry.findSingleByType(DependencyHealth.class);
+            this.backoff = new Backoff(registry.findSingleByType(SluiceConfig.class).retry());
         }
 
-        void run(List<Batch.Entry> entries) throws SinkUnavailableException, InterruptedException {
+        void run(List<Batch.Entry> entries) throws UnavailableException {
             Deque<List<Batch.Entry>> work = new ArrayDeque<>();
             work.push(entries);
-            Duration backoff = initialBackoff;
             while (!work.isEmpty()) {
                 List<Batch.Entry> chunk = work.pop();
                 try {
                     insert(chunk);
                     health.ok(name);
-                    backoff = initialBackoff;
+                    backoff.reset();
                 } catch (SQLException e) {
                     if (isCausedByData(e)) {
                         isolate(chunk, e, work);
                     } else {
                         health.failing(name, e);
                         LOG.warnf("Write of %d records to %s failed, retrying in %d ms: %s", chunk.size(), table,
-                                backoff.toMillis(), e.getMessage());
-                        pause(backoff, e);
-                        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+                                backoff.next().toMillis(), e.getMessage());
+                        backoff.pause(context, name, e);
                         work.push(chunk);
                     }
                 }
@@ -130,7 +133,7 @@ public class JdbcSink implements Processor {
                 }
                 entry.origin().written();
             }
-            rejected.forEach(r -> deadLetters.send(r.getKey().origin(), "sink " + name, r.getValue()));
+            rejected.forEach(r -> deadLetters.send(r.getKey().origin(), name, r.getValue()));
             LOG.debugf("Wrote %d records to %s (%d rejected)", (Object) bound.size(), table, rejected.size());
         }
 
@@ -145,7 +148,7 @@ public class JdbcSink implements Processor {
         /** Splits a chunk the database refused because of its data, down to the single rows at fault. */
         private void isolate(List<Batch.Entry> chunk, SQLException e, Deque<List<Batch.Entry>> work) {
             if (chunk.size() == 1) {
-                deadLetters.send(chunk.get(0).origin(), "sink " + name, describe(e));
+                deadLetters.send(chunk.get(0).origin(), name, rejection(e));
                 return;
             }
             int half = chunk.size() / 2;
@@ -162,16 +165,6 @@ public class JdbcSink implements Processor {
             }
             return current;
         }
-
-        private void pause(Duration backoff, SQLException cause) throws SinkUnavailableException, InterruptedException {
-            long until = System.nanoTime() + backoff.toNanos();
-            do {
-                if (context.isStopping() || context.isStopped()) {
-                    throw new SinkUnavailableException(name, cause);
-                }
-                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
-            } while (System.nanoTime() < until);
-        }
     }
 
     /** True when the database refused the data itself (SQLState class 22 data exception or 23 constraint). */
@@ -185,9 +178,11 @@ public class JdbcSink implements Processor {
         return false;
     }
 
-    /** The most specific message of a batch failure: drivers put the row's own error in the next exception. */
-    private static SQLException describe(SQLException e) {
-        return e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+    /** Why the database refused a row, in one line: drivers put the row's own error in the next exception. */
+    static InvalidRecordException rejection(SQLException e) {
+        SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        String message = String.valueOf(cause.getMessage()).lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
+        return new InvalidRecordException("database refused the record (SQLState " + cause.getSQLState() + "): " + message);
     }
 
     @Override

@@ -26,10 +26,17 @@ public class AwaitSettled extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        if (progress.whenSettled(() -> callback.done(false))) {
-            callback.done(true);
+        if (progress.whenSettled(() -> complete(exchange, progress, callback, false))) {
+            complete(exchange, progress, callback, true);
             return true;
         }
         return false;
+    }
+
+    private static void complete(Exchange exchange, FileProgress progress, AsyncCallback callback, boolean sync) {
+        if (progress.failure() != null) {
+            exchange.setException(progress.failure());
+        }
+        callback.done(sync);
     }
 }

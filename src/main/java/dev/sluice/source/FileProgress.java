@@ -3,7 +3,8 @@ package dev.sluice.source;
 /**
  * The acknowledgement of one input file: it counts the file's records still in flight, and once the whole file
  * is read and the count is back to zero it runs the completion that lets Camel move the file to the done
- * directory. Until then the file stays where it is, so a crash makes it run again.
+ * directory. Until then the file stays where it is, so a crash makes it run again; if a record was abandoned the
+ * file's exchange fails, and the file stays for the next run.
  */
 final class FileProgress implements SourceAck {
 
@@ -11,6 +12,7 @@ final class FileProgress implements SourceAck {
 
     private int inFlight;
     private boolean allRead;
+    private Exception failure;
     private Runnable onSettled;
 
     @Override
@@ -28,6 +30,21 @@ final class FileProgress implements SourceAck {
         if (completion != null) {
             completion.run();
         }
+    }
+
+    @Override
+    public void abandon(Exception cause) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = cause;
+            }
+        }
+        release();
+    }
+
+    /** Why some record of the file will not be settled in this run, or null. */
+    synchronized Exception failure() {
+        return failure;
     }
 
     /**

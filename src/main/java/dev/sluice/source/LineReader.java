@@ -11,7 +11,7 @@ import java.util.NoSuchElementException;
 /**
  * Reads JSON Lines as raw bytes, one line at a time, so a file of any size goes through in bounded memory and a
  * line that is not valid UTF-8 can still be dead-lettered byte for byte. Lines end with LF or CRLF; empty lines
- * are skipped but counted, so line numbers match what an editor shows; a UTF-8 byte-order mark at the start of
+ * (or only blanks) are skipped but counted, so line numbers match what an editor shows; a UTF-8 byte-order mark at the start of
  * the file is ignored. A line longer than {@code maxLineBytes} keeps only its first {@code maxLineBytes} bytes and
  * is marked truncated, so one giant line cannot exhaust the heap.
  */
@@ -65,13 +65,22 @@ public final class LineReader implements Iterator<LineReader.Line>, Closeable {
         try {
             while (true) {
                 Line line = readLine();
-                if (line == null || line.bytes().length > 0 || line.truncated()) {
+                if (line == null || line.truncated() || !isBlank(line.bytes())) {
                     return line;
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Line readLine() throws IOException {

@@ -15,6 +15,7 @@ import org.apache.camel.spi.Synchronization;
  * IN_FLIGHT ──batched()──▶ BATCHED ──written()──▶ WRITTEN
  *     │                       └──deadLettered()──▶ DEAD_LETTERED
  *     ├──deadLettered()──▶ DEAD_LETTERED
+ *     │                       └──abandon()──▶ ABANDONED   (pipeline stopped first: read it again)
  *     └──exchange completes──▶ DROPPED   (a filter or stage dropped it)
  * </pre>
  *
@@ -27,7 +28,7 @@ public final class RecordOrigin implements Synchronization {
     public static final String PROPERTY = "sluice.origin";
 
     public enum State {
-        IN_FLIGHT, BATCHED, WRITTEN, DEAD_LETTERED, DROPPED
+        IN_FLIGHT, BATCHED, WRITTEN, DEAD_LETTERED, DROPPED, ABANDONED
     }
 
     private final PipelineStats pipeline;
@@ -115,6 +116,13 @@ public final class RecordOrigin implements Synchronization {
         if (previous == State.IN_FLIGHT || previous == State.BATCHED) {
             pipeline.recordFailed();
             ack.release();
+        }
+    }
+
+    /** The record's batch could not be written before the pipeline stopped: its source must read it again. */
+    public void abandon(Exception cause) {
+        if (state.compareAndSet(State.BATCHED, State.ABANDONED)) {
+            ack.abandon(cause);
         }
     }
 

@@ -12,4 +12,10 @@ public interface SourceAck {
 
     /** A record retained earlier is settled: nothing about it can be lost any more. */
     void release();
+
+    /**
+     * A record retained earlier will not be settled in this run (its sink is down and the pipeline is stopping):
+     * the source must not acknowledge it, so it is read again after a restart.
+     */
+    void abandon(Exception cause);
 }

@@ -16,11 +16,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.retry.Backoff;
+import dev.sluice.retry.DependencyHealth;
+import dev.sluice.retry.UnavailableException;
 import dev.sluice.sink.Database;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.jboss.logging.Logger;
 
 /**
  * An enrich stage: adds {@code targetField}, looked up by the value of {@code keyField} in a reference table,
@@ -34,10 +39,13 @@ import org.apache.camel.Processor;
  * <li>{@code table:robot_regions}: a table of the sink database.</li>
  * </ul>
  * {@code keyColumn} and {@code valueColumn} name the columns to read (default: {@code keyField} and
- * {@code targetField}).
+ * {@code targetField}). While the table cannot be loaded (database down, file missing) the stage waits and retries
+ * like a sink, and readiness says why; records are never dead-lettered for it.
  */
 @RegisterForReflection(fields = false)
 public class ReferenceLookup implements Processor {
+
+    private static final Logger LOG = Logger.getLogger(ReferenceLookup.class);
 
     private String reference;
     private String keyField;
@@ -81,18 +89,36 @@ public class ReferenceLookup implements Processor {
     }
 
     /** The cached table, loaded on first use. */
-    Map<String, String> table(CamelContext context) throws IOException, SQLException {
+    Map<String, String> table(CamelContext context) throws UnavailableException {
         Map<String, String> loaded = table;
         if (loaded == null) {
             synchronized (this) {
                 loaded = table;
                 if (loaded == null) {
-                    loaded = load(context);
+                    loaded = loadWithRetries(context);
                     table = loaded;
                 }
             }
         }
         return loaded;
+    }
+
+    private Map<String, String> loadWithRetries(CamelContext context) throws UnavailableException {
+        DependencyHealth health = context.getRegistry().findSingleByType(DependencyHealth.class);
+        Backoff backoff = new Backoff(context.getRegistry().findSingleByType(SluiceConfig.class).retry());
+        String name = "reference " + reference;
+        while (true) {
+            try {
+                Map<String, String> loaded = load(context);
+                health.ok(name);
+                LOG.infof("Loaded %d entries of %s", loaded.size(), name);
+                return loaded;
+            } catch (IOException | SQLException e) {
+                health.failing(name, e);
+                LOG.warnf("Cannot load %s, retrying in %d ms: %s", name, backoff.next().toMillis(), e.getMessage());
+                backoff.pause(context, name, e);
+            }
+        }
     }
 
     private Map<String, String> load(CamelContext context) throws IOException, SQLException {
