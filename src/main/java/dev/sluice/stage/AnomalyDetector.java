@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /**
@@ -22,8 +23,13 @@ public class AnomalyDetector implements PipelineStage {
     private final double threshold;
     private final Counter anomalies;
 
+    @Inject
     public AnomalyDetector(SluiceConfig config, MeterRegistry registry) {
-        this.threshold = config.anomaly().threshold();
+        this(config.anomaly().threshold(), registry);
+    }
+
+    AnomalyDetector(double threshold, MeterRegistry registry) {
+        this.threshold = threshold;
         this.anomalies = Counter.builder("sluice.anomalies")
                 .description("Records the anomaly detector marked as anomalous").register(registry);
     }

@@ -135,10 +135,16 @@ public class JsonRecordParser implements Processor {
             }
             return record;
         } catch (JsonProcessingException e) {
-            throw new InvalidRecordException("not JSON: " + e.getOriginalMessage());
+            throw new InvalidRecordException("not JSON: " + withoutLocation(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new InvalidRecordException("not JSON: " + e.getMessage());
         }
+    }
+
+    /** Jackson's message without where the problem is: records are one line, and the source is not shown. */
+    private static String withoutLocation(String message) {
+        int marker = message.indexOf(" (start marker at");
+        return (marker < 0 ? message : message.substring(0, marker)).lines().findFirst().orElse(message);
     }
 
     private static String tokenName(JsonToken token) {

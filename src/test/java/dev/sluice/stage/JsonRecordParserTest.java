@@ -1,0 +1,118 @@
+package dev.sluice.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.source.RecordOrigin;
+import dev.sluice.source.SourceAck;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+class JsonRecordParserTest {
+
+    private static final SourceAck NO_ACK = new SourceAck() {
+        @Override
+        public void retain() {
+        }
+
+        @Override
+        public void release() {
+        }
+
+        @Override
+        public void abandon(Exception cause) {
+        }
+    };
+
+    private final JsonRecordParser parser = new JsonRecordParser();
+
+    JsonRecordParserTest() {
+        parser.setRequired("robot_id:string, ts:timestamp, seq:integer, status:string");
+        parser.setOptional("temperature_c:number, tags:array");
+    }
+
+    static RecordOrigin origin(byte[] bytes) {
+        return new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), "f.jsonl", 1, bytes,
+                NO_ACK, false);
+    }
+
+    private Map<String, Object> parse(String json) throws InvalidRecordException {
+        return parser.parse(origin(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void keepsEveryFieldInOrderWithJsonTypes() throws Exception {
+        Map<String, Object> record = parse("{\"robot_id\":\"r-1\",\"ts\":\"2026-11-26T10:00:00.123Z\",\"seq\":17,"
+                + "\"status\":\"active\",\"temperature_c\":41.5,\"extra\":{\"a\":[1,true,null]},\"tags\":[]}");
+        assertThat(record).containsExactly(Map.entry("robot_id", "r-1"), Map.entry("ts", "2026-11-26T10:00:00.123Z"),
+                Map.entry("seq", 17), Map.entry("status", "active"), Map.entry("temperature_c", 41.5),
+                Map.entry("extra", Map.of("a", java.util.Arrays.asList(1, true, null))), Map.entry("tags", List.of()));
+    }
+
+    @Test
+    void acceptsTimestampsWithAnyOffsetAndBigIntegers() throws Exception {
+        assertThat(parse("{\"robot_id\":\"r\",\"ts\":\"2026-11-26T10:00:00+02:00\",\"seq\":9223372036854775807,"
+                + "\"status\":\"x\"}")).containsEntry("seq", Long.MAX_VALUE);
+    }
+
+    @Test
+    void acceptsAnOptionalFieldThatIsAbsentOrNull() throws Exception {
+        assertThat(parse("{\"robot_id\":\"r\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"x\","
+                + "\"temperature_c\":null}")).containsEntry("temperature_c", null);
+    }
+
+    @Test
+    void rejectsWithAReasonForEachWayARecordCanBeWrong() {
+        String ok = "\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"x\"";
+        assertRejected("", "not a JSON object: found nothing");
+        assertRejected("{", "not JSON: Unexpected end-of-input: expected close marker for Object");
+        assertRejected("17", "not a JSON object: found a number");
+        assertRejected("null", "not a JSON object: found null");
+        assertRejected("{\"robot_id\":\"r\"," + ok + "}{}", "not JSON: unexpected '{' after the object");
+        assertRejected("{\"robot_id\":null," + ok + "}", "missing required field 'robot_id'");
+        assertRejected("{\"robot_id\":[\"r\"]," + ok + "}", "field 'robot_id' must be a string, got [\"r\"]");
+        assertRejected("{\"robot_id\":\"r\",\"ts\":\"2026-11-26 10:00:00\",\"seq\":1,\"status\":\"x\"}",
+                "field 'ts' must be an ISO-8601 timestamp with offset, got \"2026-11-26 10:00:00\"");
+        assertRejected("{\"robot_id\":\"r\",\"ts\":\"2026-11-26T10:00:00\",\"seq\":1,\"status\":\"x\"}",
+                "field 'ts' must be an ISO-8601 timestamp with offset, got \"2026-11-26T10:00:00\"");
+        assertRejected("{\"robot_id\":\"r\"," + ok + ",\"tags\":\"a\"}", "field 'tags' must be an array, got \"a\"");
+        assertRejected("{\"robot_id\":\"" + "r".repeat(100) + "\",\"ts\":1,\"seq\":1,\"status\":\"x\"}",
+                "field 'ts' must be an ISO-8601 timestamp with offset, got 1");
+    }
+
+    @Test
+    void rejectsNestingDeeperThanTheLimit() {
+        String deep = "[".repeat(Json.MAX_NESTING_DEPTH + 1) + "]".repeat(Json.MAX_NESTING_DEPTH + 1);
+        assertThatThrownBy(() -> parse("{\"a\":" + deep + "}")).isInstanceOf(InvalidRecordException.class)
+                .hasMessageStartingWith("not JSON: Document nesting depth");
+    }
+
+    @Test
+    void rejectsInvalidUtf8EvenInsideAString() {
+        byte[] bytes = "{\"robot_id\":\"r-?\"}".getBytes(StandardCharsets.UTF_8);
+        bytes[15] = (byte) 0xC3; // a lead byte without its continuation
+        assertThatThrownBy(() -> parser.parse(origin(bytes))).hasMessage("not valid UTF-8");
+    }
+
+    @Test
+    void rejectsATruncatedRecordWithoutParsingIt() {
+        RecordOrigin cut = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), "f", 3,
+                "{\"a\":".getBytes(StandardCharsets.UTF_8), NO_ACK, true);
+        assertThatThrownBy(() -> parser.parse(cut)).hasMessageStartingWith("record longer than the limit of 5 bytes");
+    }
+
+    @Test
+    void refusesAMalformedSchema() {
+        assertThatThrownBy(() -> parser.setRequired("seq")).hasMessage("Field spec 'seq' must be name:type");
+        assertThatThrownBy(() -> parser.setRequired("seq:int")).hasMessageStartingWith("Unknown field type 'int'");
+    }
+
+    private void assertRejected(String json, String reason) {
+        assertThatThrownBy(() -> parse(json)).as(json).isInstanceOf(InvalidRecordException.class).hasMessage(reason);
+    }
+}
