@@ -19,12 +19,12 @@ public interface SluiceConfig {
     String routesDir();
 
     /**
-     * Settings of each pipeline, by pipeline name, read by the pipeline's YAML through placeholders with defaults,
-     * such as {@code {{sluice.pipelines.robot-telemetry-etl.input-dir:data/in}}}: see docs/configuration.md.
+     * Settings of each pipeline, by pipeline name, which the pipeline's YAML reads through placeholders with
+     * defaults: see Pipeline settings below.
      */
     Map<String, Map<String, String>> pipelines();
 
-    /** Locations of reference tables used by enrich stages, by name (see docs/pipelines.md). */
+    /** Location of each reference table used by enrich stages, by name: see Pipeline settings below. */
     Map<String, String> reference();
 
     Db db();
@@ -54,7 +54,7 @@ public interface SluiceConfig {
         @WithDefault("4")
         int poolSize();
 
-        /** Create the tables Sluice writes to at first use, from db/schema/<vendor>.sql. */
+        /** Create the tables Sluice writes to at first use, from {@code db/schema/<vendor>.sql}. */
         @WithDefault("true")
         boolean initSchema();
     }

@@ -161,7 +161,7 @@ public class JdbcSink implements Processor {
             if (current == null) {
                 current = TableMapping.read(connection, table);
                 mapping = current;
-                LOG.infof("Sink %s: %s", name, current.insertSql());
+                LOG.infof("%s writes with: %s", name, current.insertSql());
             }
             return current;
         }
