@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.source.RecordOrigin;
-import dev.sluice.source.SourceAck;
+import dev.sluice.source.TestAcks;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,22 +37,9 @@ class BatchWindowTest {
 
         @Override
         public void configure() {
-            SourceAck none = new SourceAck() {
-                @Override
-                public void retain() {
-                }
-
-                @Override
-                public void release() {
-                }
-
-                @Override
-                public void abandon(Exception cause) {
-                }
-            };
             from("direct:batch-window-test").routeId("batch-window-test")
                     .process(e -> new RecordOrigin(metrics.pipeline("batch-window-test"), "test", 1,
-                            e.getIn().getBody(String.class).getBytes(StandardCharsets.UTF_8), none, false).attachTo(e))
+                            e.getIn().getBody(String.class).getBytes(StandardCharsets.UTF_8), TestAcks.NONE, false).attachTo(e))
                     .setBody(e -> new java.util.HashMap<String, Object>())
                     .aggregate(constant("window")).aggregationStrategy(BatchAggregationStrategy.NAME)
                     .completionSize(100).completionTimeout("1000")

@@ -9,25 +9,11 @@ import java.util.Map;
 
 import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.source.RecordOrigin;
-import dev.sluice.source.SourceAck;
+import dev.sluice.source.TestAcks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 class JsonRecordParserTest {
-
-    private static final SourceAck NO_ACK = new SourceAck() {
-        @Override
-        public void retain() {
-        }
-
-        @Override
-        public void release() {
-        }
-
-        @Override
-        public void abandon(Exception cause) {
-        }
-    };
 
     private final JsonRecordParser parser = new JsonRecordParser();
 
@@ -38,7 +24,7 @@ class JsonRecordParserTest {
 
     static RecordOrigin origin(byte[] bytes) {
         return new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), "f.jsonl", 1, bytes,
-                NO_ACK, false);
+                TestAcks.NONE, false);
     }
 
     private Map<String, Object> parse(String json) throws InvalidRecordException {
@@ -102,7 +88,7 @@ class JsonRecordParserTest {
     @Test
     void rejectsATruncatedRecordWithoutParsingIt() {
         RecordOrigin cut = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), "f", 3,
-                "{\"a\":".getBytes(StandardCharsets.UTF_8), NO_ACK, true);
+                "{\"a\":".getBytes(StandardCharsets.UTF_8), TestAcks.NONE, true);
         assertThatThrownBy(() -> parser.parse(cut)).hasMessageStartingWith("record longer than the limit of 5 bytes");
     }
 
