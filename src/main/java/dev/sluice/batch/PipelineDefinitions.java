@@ -1,6 +1,9 @@
 package dev.sluice.batch;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,7 +19,8 @@ import org.apache.camel.quarkus.main.events.BeforeConfigure;
  * Completes every {@code aggregate} step that uses the {@code batch} strategy, as each route is added (YAML or
  * Java), so a pipeline author writes only the batch size and window and still gets batching that loses nothing:
  * <ul>
- * <li>batches are written on the thread that completes them ({@link InlineExecutor}): bounded memory;</li>
+ * <li>each aggregator gets a writer thread with room for one waiting batch ({@link BatchWriter}): batches are
+ * written in order, and memory stays bounded;</li>
  * <li>the completion timeout becomes a window from the batch's first record ({@link BatchWindow}), checked every
  * 100 ms;</li>
  * <li>open batches are written when the pipeline stops ({@code forceCompletionOnStop});</li>
@@ -27,6 +31,9 @@ import org.apache.camel.quarkus.main.events.BeforeConfigure;
 public class PipelineDefinitions implements ModelLifecycleStrategy {
 
     static final long TIMEOUT_CHECK_MILLIS = 100;
+
+    /** The writers made for each route, stopped when the route is removed (a reload, or shutdown). */
+    private final Map<String, List<BatchWriter>> writers = new ConcurrentHashMap<>();
 
     /** Camel Main is about to load the routes: watch them being added. */
     void register(@Observes BeforeConfigure event) {
@@ -54,12 +61,14 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
                 || ref != null && ref.replaceFirst("^#(bean:)?", "").equals(BatchAggregationStrategy.NAME);
     }
 
-    private static void completeBatch(AggregateDefinition aggregate, String routeId) {
+    private void completeBatch(AggregateDefinition aggregate, String routeId) {
         refuse(aggregate.getDiscardOnCompletionTimeout(), "discardOnCompletionTimeout", routeId);
         refuse(aggregate.getDiscardOnAggregationFailure(), "discardOnAggregationFailure", routeId);
         refuse(aggregate.getIgnoreInvalidCorrelationKeys(), "ignoreInvalidCorrelationKeys", routeId);
         if (aggregate.getExecutorService() == null && aggregate.getExecutorServiceBean() == null) {
-            aggregate.executorService(InlineExecutor.INSTANCE);
+            BatchWriter writer = new BatchWriter(routeId);
+            writers.computeIfAbsent(routeId, id -> new CopyOnWriteArrayList<>()).add(writer);
+            aggregate.executorService(writer);
         }
         if (aggregate.getCompletionTimeout() != null && aggregate.getCompletionTimeoutExpression() == null) {
             aggregate.completionTimeout(new BatchWindow(aggregate.getCompletionTimeout()));
@@ -81,7 +90,11 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
 
     @Override
     public void onRemoveRouteDefinition(RouteDefinition routeDefinition) {
-        // nothing kept per route
+        // Camel also calls this with null when it clears definitions it has already started
+        List<BatchWriter> removed = routeDefinition == null ? null : writers.remove(routeDefinition.getRouteId());
+        if (removed != null) {
+            removed.forEach(BatchWriter::shutdown);
+        }
     }
 
     @Override
