@@ -33,6 +33,8 @@ public interface SluiceConfig {
 
     Retry retry();
 
+    Kafka kafka();
+
     DeadLetter deadLetter();
 
     Anomaly anomaly();
@@ -63,6 +65,24 @@ public interface SluiceConfig {
         /** Longest JSON line kept whole; a longer line is dead-lettered with only its first bytes. */
         @WithDefault("1048576")
         int maxLineBytes();
+    }
+
+    interface Kafka {
+        /** Run the Kafka pipelines; off by default, so the service starts without a broker. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Kafka bootstrap servers, for every Kafka pipeline, sink and dead-letter topic. */
+        @WithDefault("localhost:9092")
+        String bootstrapServers();
+
+        /** The dead-letter topic of a source topic is the source topic's name with this suffix. */
+        @WithDefault(".dlq")
+        String deadLetterSuffix();
+
+        /** How often the consumer lag of each Kafka pipeline is measured. */
+        @WithDefault("PT5S")
+        Duration lagInterval();
     }
 
     interface Retry {

@@ -12,18 +12,34 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.sink.KafkaProducers;
+import dev.sluice.source.Location;
 import dev.sluice.source.RecordOrigin;
 import dev.sluice.stage.Json;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
- * Where records that cannot be written go, with enough to find and replay them: one JSON Lines file per pipeline
- * in {@code sluice.dead-letter.dir}, an entry per record:
+ * Where records that cannot be written go, with enough to find and replay them.
+ *
+ * <p>
+ * A record read from Kafka goes to the dead-letter topic of its source topic ({@code <topic>.dlq}) with its key
+ * and value bytes unchanged and headers saying where it came from and why: {@code sluice.error.topic},
+ * {@code sluice.error.partition}, {@code sluice.error.offset}, {@code sluice.error.pipeline},
+ * {@code sluice.error.stage}, {@code sluice.error.reason}, {@code sluice.error.exception.class},
+ * {@code sluice.error.time}. The send is acknowledged by the broker before the record is released.
+ *
+ * <p>
+ * A record read from a file goes to one JSON Lines file per pipeline in {@code sluice.dead-letter.dir}, an entry
+ * per record:
  *
  * <pre>
  * {"time":"…","pipeline":"robot-telemetry-etl","source":"data/in/a.jsonl","line":17,"stage":"parse",
@@ -41,9 +57,18 @@ public class DeadLetterQueue {
     private static final Logger LOG = Logger.getLogger(DeadLetterQueue.class);
 
     private final Path dir;
+    private final String topicSuffix;
+    private final KafkaProducers kafka;
 
-    public DeadLetterQueue(SluiceConfig config) {
+    public DeadLetterQueue(SluiceConfig config, KafkaProducers kafka) {
         this.dir = Path.of(config.deadLetter().dir());
+        this.topicSuffix = config.kafka().deadLetterSuffix();
+        this.kafka = kafka;
+    }
+
+    /** The dead-letter topic of a source topic. */
+    public String topic(String sourceTopic) {
+        return sourceTopic + topicSuffix;
     }
 
     /** The dead-letter file of a pipeline. */
@@ -53,11 +78,46 @@ public class DeadLetterQueue {
 
     /** Records the failure of one record and settles it; throws if the entry cannot be written. */
     public void send(RecordOrigin origin, String stage, Throwable error) {
+        if (origin.location() instanceof Location.TopicOffset record) {
+            sendToTopic(origin, record, stage, error);
+        } else {
+            appendToFile(origin, (Location.FileLine) origin.location(), stage, error);
+        }
+        LOG.warnf("Dead-lettered %s of pipeline %s at stage %s: %s", origin, origin.pipeline(), stage, reason(error));
+        origin.deadLettered();
+    }
+
+    private void sendToTopic(RecordOrigin origin, Location.TopicOffset record, String stage, Throwable error) {
+        ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(topic(record.topic()), null, record.key(),
+                origin.payload());
+        header(dead, "topic", record.topic());
+        header(dead, "partition", Integer.toString(record.partition()));
+        header(dead, "offset", Long.toString(record.offset()));
+        header(dead, "pipeline", origin.pipeline());
+        header(dead, "stage", stage);
+        header(dead, "reason", reason(error));
+        header(dead, "exception.class", cause(error).getClass().getName());
+        header(dead, "time", Instant.now().toString());
+        try {
+            kafka.producer().send(dead).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while dead-lettering " + origin, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot write " + origin + " to " + dead.topic(), e);
+        }
+    }
+
+    private static void header(ProducerRecord<byte[], byte[]> record, String name, String value) {
+        record.headers().add("sluice.error." + name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void appendToFile(RecordOrigin origin, Location.FileLine line, String stage, Throwable error) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("time", Instant.now().toString());
         entry.put("pipeline", origin.pipeline());
-        entry.put("source", origin.source());
-        entry.put("line", origin.position());
+        entry.put("source", line.file());
+        entry.put("line", line.line());
         entry.put("stage", stage);
         entry.put("reason", reason(error));
         entry.put("error", cause(error).getClass().getName());
@@ -71,9 +131,6 @@ public class DeadLetterQueue {
             entry.put("truncated", true);
         }
         append(origin.pipeline(), entry);
-        LOG.warnf("Dead-lettered %s of pipeline %s at stage %s: %s", origin, origin.pipeline(), stage,
-                entry.get("reason"));
-        origin.deadLettered();
     }
 
     private synchronized void append(String pipeline, Map<String, Object> entry) {

@@ -1,5 +1,6 @@
 package dev.sluice.metrics;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -15,12 +16,13 @@ public record PipelineReport(
         long errors,
         @JsonProperty("records_duplicate") long recordsDuplicate,
         @JsonProperty("duration_seconds") double durationSeconds,
-        double throughput) {
+        double throughput,
+        @JsonProperty("consumer_lag") @JsonInclude(JsonInclude.Include.NON_NULL) Long consumerLag) {
 
     static PipelineReport of(String name, String source, String status, PipelineStats stats) {
         return new PipelineReport(name, source, status, stats.recordsRead(), stats.recordsProcessed(),
                 stats.recordsFiltered(), stats.errors(), stats.duplicates(), round(stats.durationSeconds()),
-                round(stats.throughput()));
+                round(stats.throughput()), stats.consumerLag());
     }
 
     private static double round(double value) {

@@ -21,6 +21,7 @@ public final class PipelineStats {
     private final Counter duplicates;
     private final DistributionSummary batchSizes;
     private final MeterRegistry registry;
+    private final AtomicLong consumerLag = new AtomicLong(-1);
     private final AtomicLong firstReadNanos = new AtomicLong();
     private final AtomicLong lastSettledNanos = new AtomicLong();
 
@@ -82,6 +83,21 @@ public final class PipelineStats {
         batchSizes.record(size);
         Counter.builder("sluice.batches").description("Batches written to the sink, by the reason they were closed")
                 .tag("pipeline", name).tag("reason", reason).register(registry).increment();
+    }
+
+    /** Records of the pipeline's Kafka topics not committed yet; registers the gauge on first use. */
+    public void consumerLag(long records) {
+        if (consumerLag.getAndSet(records) < 0) {
+            Gauge.builder("sluice.kafka.consumer.lag", consumerLag, AtomicLong::get)
+                    .description("Records of the pipeline's topics not yet committed").baseUnit("records")
+                    .tag("pipeline", name).register(registry);
+        }
+    }
+
+    /** The last consumer lag measured, or null for a pipeline that does not read Kafka. */
+    public Long consumerLag() {
+        long lag = consumerLag.get();
+        return lag < 0 ? null : lag;
     }
 
     public void recordDuplicate() {

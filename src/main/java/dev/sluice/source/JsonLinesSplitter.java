@@ -62,7 +62,8 @@ public class JsonLinesSplitter {
         @Override
         public RecordOrigin next() {
             LineReader.Line line = lines.next();
-            return new RecordOrigin(pipeline, source, line.number(), line.bytes(), progress, line.truncated());
+            return new RecordOrigin(pipeline, new Location.FileLine(source, line.number()), line.bytes(), progress,
+                    line.truncated());
         }
 
         @Override

@@ -32,8 +32,7 @@ public final class RecordOrigin implements Synchronization {
     }
 
     private final PipelineStats pipeline;
-    private final String source;
-    private final long position;
+    private final Location location;
     private final byte[] payload;
     private final SourceAck ack;
     private final boolean truncated;
@@ -41,18 +40,15 @@ public final class RecordOrigin implements Synchronization {
 
     /**
      * @param pipeline  the pipeline that read the record
-     * @param source    the file path or topic-partition the record came from
-     * @param position  the 1-based line number in a file, or the offset in a partition
+     * @param location  where the record was read
      * @param payload   the record exactly as read
      * @param ack       the source's acknowledgement, retained now and released when the record reaches an end state
      * @param truncated true when the payload is only the start of a record too long to keep whole
      */
-    public RecordOrigin(PipelineStats pipeline, String source, long position, byte[] payload, SourceAck ack,
-            boolean truncated) {
+    public RecordOrigin(PipelineStats pipeline, Location location, byte[] payload, SourceAck ack, boolean truncated) {
         this.pipeline = pipeline;
         this.truncated = truncated;
-        this.source = source;
-        this.position = position;
+        this.location = location;
         this.payload = payload;
         this.ack = ack;
         ack.retain();
@@ -77,12 +73,16 @@ public final class RecordOrigin implements Synchronization {
         return pipeline;
     }
 
+    public Location location() {
+        return location;
+    }
+
     public String source() {
-        return source;
+        return location.source();
     }
 
     public long position() {
-        return position;
+        return location.position();
     }
 
     public byte[] payload() {
@@ -141,6 +141,6 @@ public final class RecordOrigin implements Synchronization {
 
     @Override
     public String toString() {
-        return source + ":" + position;
+        return source() + ":" + position();
     }
 }

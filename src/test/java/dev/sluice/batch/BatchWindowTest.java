@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.source.Location;
 import dev.sluice.source.RecordOrigin;
 import dev.sluice.source.TestAcks;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,7 +39,7 @@ class BatchWindowTest {
         @Override
         public void configure() {
             from("direct:batch-window-test").routeId("batch-window-test")
-                    .process(e -> new RecordOrigin(metrics.pipeline("batch-window-test"), "test", 1,
+                    .process(e -> new RecordOrigin(metrics.pipeline("batch-window-test"), new Location.FileLine("test", 1),
                             e.getIn().getBody(String.class).getBytes(StandardCharsets.UTF_8), TestAcks.NONE, false).attachTo(e))
                     .setBody(e -> new java.util.HashMap<String, Object>())
                     .aggregate(constant("window")).aggregationStrategy(BatchAggregationStrategy.NAME)

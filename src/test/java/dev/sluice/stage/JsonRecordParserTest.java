@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.source.Location;
 import dev.sluice.source.RecordOrigin;
 import dev.sluice.source.TestAcks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,7 +24,7 @@ class JsonRecordParserTest {
     }
 
     static RecordOrigin origin(byte[] bytes) {
-        return new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), "f.jsonl", 1, bytes,
+        return new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), new Location.FileLine("f.jsonl", 1), bytes,
                 TestAcks.NONE, false);
     }
 
@@ -87,7 +88,7 @@ class JsonRecordParserTest {
 
     @Test
     void rejectsATruncatedRecordWithoutParsingIt() {
-        RecordOrigin cut = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), "f", 3,
+        RecordOrigin cut = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), new Location.FileLine("f", 3),
                 "{\"a\":".getBytes(StandardCharsets.UTF_8), TestAcks.NONE, true);
         assertThatThrownBy(() -> parser.parse(cut)).hasMessageStartingWith("record longer than the limit of 5 bytes");
     }

@@ -1,0 +1,62 @@
+package dev.sluice.sink;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.sluice.config.SluiceConfig;
+import io.quarkus.arc.Unremovable;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The one Kafka producer of the service, shared by the Kafka sinks and the dead-letter topics, made on first use.
+ * Every send is acknowledged by all in-sync replicas and idempotent, so the producer's own retries neither lose
+ * nor repeat records; set explicitly rather than trusted to client defaults.
+ */
+@ApplicationScoped
+@Unremovable // looked up through the Camel registry by the Kafka sinks
+public class KafkaProducers {
+
+    private final String bootstrapServers;
+    private volatile Producer<byte[], byte[]> producer;
+
+    public KafkaProducers(SluiceConfig config) {
+        this.bootstrapServers = config.kafka().bootstrapServers();
+    }
+
+    public Producer<byte[], byte[]> producer() {
+        Producer<byte[], byte[]> current = producer;
+        if (current == null) {
+            synchronized (this) {
+                current = producer;
+                if (current == null) {
+                    current = new KafkaProducer<>(Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                            ProducerConfig.CLIENT_ID_CONFIG, "sluice",
+                            ProducerConfig.ACKS_CONFIG, "all",
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                            ProducerConfig.LINGER_MS_CONFIG, 5,
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                            // a send to a broker that is away fails fast, and the sink retries it
+                            ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000),
+                            new ByteArraySerializer(), new ByteArraySerializer());
+                    producer = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    @PreDestroy
+    void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+}

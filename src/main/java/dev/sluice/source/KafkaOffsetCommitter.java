@@ -1,0 +1,120 @@
+package dev.sluice.source;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.sluice.metrics.PipelineStats;
+import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
+import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+/**
+ * Commits a Kafka pipeline's offsets itself, on the consumer's own thread after every poll (empty polls included),
+ * and only as far as its records are settled: written, dead-lettered or dropped. Camel's own commits are off
+ * ({@code autoCommitEnable=false}), so an offset is never committed ahead of the data, whatever the aggregator holds.
+ *
+ * <p>
+ * It is installed as the Camel Kafka consumer's listener by {@link KafkaPipelines}, one per pipeline route (which
+ * therefore has one consumer thread). Partitions that leave the assignment are forgotten: their records in flight
+ * are read again by their next owner, and the idempotent sink absorbs the repeat.
+ */
+public final class KafkaOffsetCommitter extends KafkaConsumerListener {
+
+    private static final Logger LOG = Logger.getLogger(KafkaOffsetCommitter.class);
+
+    private final PipelineStats pipeline;
+    private final Duration lagInterval;
+    private final Map<TopicPartition, PartitionProgress> partitions = new ConcurrentHashMap<>();
+    private long lastLagCheck;
+
+    KafkaOffsetCommitter(PipelineStats pipeline, Duration lagInterval) {
+        this.pipeline = pipeline;
+        this.lagInterval = lagInterval;
+    }
+
+    public PipelineStats pipeline() {
+        return pipeline;
+    }
+
+    /** The acknowledgement of a record just consumed; called on the consumer thread, in offset order. */
+    SourceAck ack(String topic, int partition, long offset) {
+        TopicPartition key = new TopicPartition(topic, partition);
+        PartitionProgress progress = partitions.get(key);
+        if (progress == null || !progress.accepts(offset)) {
+            // first record of the partition, or the consumer went back to the committed offset after a rebalance
+            progress = new PartitionProgress(key);
+            partitions.put(key, progress);
+        }
+        return progress.ack(offset);
+    }
+
+    @Override
+    public boolean afterConsume(Object ignored) {
+        Consumer<?, ?> consumer = getConsumer();
+        commit(consumer);
+        measureLag(consumer);
+        return true;
+    }
+
+    @Override
+    public boolean afterProcess(ProcessingResult result) {
+        // a failed record stays unsettled, which holds the commit point: no pause, no seek needed
+        return true;
+    }
+
+    private void commit(Consumer<?, ?> consumer) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        partitions.keySet().retainAll(assigned);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionProgress progress : partitions.values()) {
+            progress.commitPoint().ifPresent(offset -> offsets.put(progress.partition(), new OffsetAndMetadata(offset)));
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+            offsets.forEach((partition, offset) -> {
+                PartitionProgress progress = partitions.get(partition);
+                if (progress != null) {
+                    progress.committed(offset.offset());
+                }
+            });
+            LOG.debugf("Pipeline %s committed %s", pipeline.name(), offsets);
+        } catch (KafkaException e) {
+            // a rebalance or an unreachable broker: the same offsets are committed after the next poll
+            LOG.warnf("Pipeline %s could not commit %s: %s", pipeline.name(), offsets, e.getMessage());
+        }
+    }
+
+    private void measureLag(Consumer<?, ?> consumer) {
+        long now = System.nanoTime();
+        if (now - lastLagCheck < lagInterval.toNanos()) {
+            return;
+        }
+        lastLagCheck = now;
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        try {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(2));
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, Duration.ofSeconds(2));
+            long lag = 0;
+            for (TopicPartition partition : assigned) {
+                OffsetAndMetadata done = committed.get(partition);
+                lag += Math.max(0, ends.getOrDefault(partition, 0L) - (done == null ? 0 : done.offset()));
+            }
+            pipeline.consumerLag(lag);
+        } catch (KafkaException e) {
+            LOG.debugf("Pipeline %s could not measure its lag: %s", pipeline.name(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.sluice.source;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.metrics.PipelineMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.Service;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.camel.component.kafka.KafkaConsumer;
+import org.apache.camel.component.kafka.PollOnError;
+import org.apache.camel.quarkus.main.events.BeforeConfigure;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Makes every route that consumes from {@code kafka:} a Kafka pipeline that loses nothing: it checks the consumer's
+ * settings before the route starts (refusing those that commit ahead of the data or skip records in Camel 4.17, see
+ * docs/delivery-guarantees.md) and installs the pipeline's {@link KafkaOffsetCommitter}.
+ */
+@ApplicationScoped
+public class KafkaPipelines extends LifecycleStrategySupport {
+
+    private final PipelineMetrics metrics;
+    private final SluiceConfig config;
+    private final Map<String, KafkaOffsetCommitter> committers = new ConcurrentHashMap<>();
+
+    public KafkaPipelines(PipelineMetrics metrics, SluiceConfig config) {
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    void register(@Observes BeforeConfigure event) {
+        event.getCamelContext().addLifecycleStrategy(this);
+    }
+
+    /** The committer of a Kafka pipeline, or null if the route does not consume from Kafka. */
+    public KafkaOffsetCommitter committer(String routeId) {
+        return committers.get(routeId);
+    }
+
+    /** A route's consumer is created, not started yet: the moment to check it and give it a committer. */
+    @Override
+    public void onServiceAdd(CamelContext context, Service service, Route route) {
+        if (service instanceof KafkaConsumer consumer && route != null) {
+            refuseUnsafe(consumer.getEndpoint().getConfiguration(), route.getRouteId());
+            KafkaOffsetCommitter committer = new KafkaOffsetCommitter(metrics.pipeline(route.getRouteId()),
+                    config.kafka().lagInterval());
+            consumer.setConsumerListener(committer);
+            committers.put(route.getRouteId(), committer);
+        }
+    }
+
+    @Override
+    public void onServiceRemove(CamelContext context, Service service, Route route) {
+        if (service instanceof KafkaConsumer && route != null) {
+            committers.remove(route.getRouteId());
+        }
+    }
+
+    /** Fails the route's start on settings under which Camel 4.17 commits ahead of the data or skips records. */
+    static void refuseUnsafe(KafkaConfiguration kafka, String routeId) {
+        List<String> problems = new ArrayList<>();
+        if (kafka.isAutoCommitEnable()) {
+            problems.add("autoCommitEnable must be false: the client would commit records still in a batch");
+        }
+        if (kafka.isBatching()) {
+            problems.add("batching must be false: batching commits skip prefetched records (CAMEL-23994)");
+        }
+        if (kafka.getOffsetRepository() != null) {
+            problems.add("offsetRepository must not be set: it leaves auto-commit on (CAMEL-23997)");
+        }
+        if (kafka.getPollOnError() != PollOnError.RECONNECT && kafka.getPollOnError() != PollOnError.RETRY) {
+            problems.add("pollOnError must be RECONNECT or RETRY: " + kafka.getPollOnError()
+                    + " skips a record on every partition after a poll error (CAMEL-23994)");
+        }
+        if (kafka.isBreakOnFirstError()) {
+            problems.add("breakOnFirstError must be false: failed records are dead-lettered, not retried by seeking");
+        }
+        if (kafka.getConsumersCount() != 1) {
+            problems.add("consumersCount must be 1: scale with more replicas in the consumer group instead");
+        }
+        if (!ByteArrayDeserializer.class.getName().equals(kafka.getValueDeserializer())) {
+            problems.add("valueDeserializer must be " + ByteArrayDeserializer.class.getName()
+                    + ": records are parsed, and dead-lettered, from their exact bytes");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Kafka pipeline " + routeId + " would not keep Sluice's delivery promise: "
+                    + String.join("; ", problems));
+        }
+    }
+}

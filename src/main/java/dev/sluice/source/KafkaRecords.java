@@ -1,0 +1,56 @@
+package dev.sluice.source;
+
+import dev.sluice.metrics.PipelineMetrics;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
+
+/**
+ * The first step of a Kafka pipeline: turns the consumed record into a {@link RecordOrigin} (topic, partition,
+ * offset, key, exact value bytes, and its acknowledgement with the pipeline's {@link KafkaOffsetCommitter}), and
+ * removes every header, so no step can be steered by a header a producer set ({@code CamelSqlQuery},
+ * {@code kafka.OVERRIDE_TOPIC}, …).
+ *
+ * <pre>
+ * from:
+ *   uri: "kafka:robot.telemetry"
+ *   steps:
+ *     - process: {ref: kafkaRecords}
+ * </pre>
+ */
+@ApplicationScoped
+@Named("kafkaRecords")
+@RegisterForReflection(fields = false)
+public class KafkaRecords implements Processor {
+
+    private final KafkaPipelines pipelines;
+    private final PipelineMetrics metrics;
+
+    public KafkaRecords(KafkaPipelines pipelines, PipelineMetrics metrics) {
+        this.pipelines = pipelines;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        String pipeline = exchange.getFromRouteId();
+        KafkaOffsetCommitter committer = pipelines.committer(pipeline);
+        if (committer == null) {
+            throw new IllegalStateException("kafkaRecords must be the first step of a route that consumes from kafka: ("
+                    + pipeline + ")");
+        }
+        String topic = exchange.getIn().getHeader(KafkaConstants.TOPIC, String.class);
+        int partition = exchange.getIn().getHeader(KafkaConstants.PARTITION, Integer.class);
+        long offset = exchange.getIn().getHeader(KafkaConstants.OFFSET, Long.class);
+        byte[] key = exchange.getIn().getHeader(KafkaConstants.KEY, byte[].class);
+        byte[] value = exchange.getIn().getBody(byte[].class);
+        RecordOrigin origin = new RecordOrigin(metrics.pipeline(pipeline),
+                new Location.TopicOffset(topic, partition, offset, key), value == null ? new byte[0] : value,
+                committer.ack(topic, partition, offset), false);
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setBody(origin);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sluice.source;
+
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The records of one topic partition that are in flight, and how far the partition may be committed: up to, not
+ * including, the first offset not yet settled. Records settle out of order (a filtered record before a batched
+ * one), so the commit point only moves over offsets that are all settled; an abandoned record holds it for good.
+ */
+final class PartitionProgress {
+
+    private final TopicPartition partition;
+    /** Offset → settled; offsets are retained in increasing order. */
+    private final TreeMap<Long, Boolean> inFlight = new TreeMap<>();
+    private long highestRetained = -1;
+    private long nextToCommit = -1;
+    private long committed = -1;
+
+    PartitionProgress(TopicPartition partition) {
+        this.partition = partition;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    /** False when {@code offset} is not beyond what was read: the consumer went back (rebalance or seek). */
+    synchronized boolean accepts(long offset) {
+        return offset > highestRetained;
+    }
+
+    /** The acknowledgement of the record at {@code offset}. */
+    SourceAck ack(long offset) {
+        return new SourceAck() {
+            @Override
+            public void retain() {
+                retainOffset(offset);
+            }
+
+            @Override
+            public void release() {
+                settle(offset);
+            }
+
+            @Override
+            public void abandon(Exception cause) {
+                // stays unsettled: the commit point never passes it, so it is read again after a restart
+            }
+        };
+    }
+
+    private synchronized void retainOffset(long offset) {
+        inFlight.put(offset, false);
+        highestRetained = offset;
+    }
+
+    private synchronized void settle(long offset) {
+        if (inFlight.replace(offset, true) == null) {
+            return;
+        }
+        for (Map.Entry<Long, Boolean> first = inFlight.firstEntry(); first != null && first.getValue(); first = inFlight
+                .firstEntry()) {
+            nextToCommit = first.getKey() + 1;
+            inFlight.pollFirstEntry();
+        }
+    }
+
+    /** The offset to commit if it moved since the last commit. */
+    synchronized OptionalLong commitPoint() {
+        return nextToCommit > committed ? OptionalLong.of(nextToCommit) : OptionalLong.empty();
+    }
+
+    synchronized void committed(long offset) {
+        committed = Math.max(committed, offset);
+    }
+
+    /** The last offset committed, or -1. */
+    synchronized long lastCommitted() {
+        return committed;
+    }
+}
