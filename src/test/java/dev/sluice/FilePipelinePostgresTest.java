@@ -3,6 +3,8 @@ package dev.sluice;
 import static dev.sluice.PipelineFiles.TIMEOUT;
 import static dev.sluice.PipelineFiles.awaitDone;
 import static dev.sluice.PipelineFiles.deadLetters;
+import static dev.sluice.Metrics.delta;
+import static dev.sluice.Metrics.pipeline;
 import static dev.sluice.PipelineFiles.drop;
 import static io.restassured.RestAssured.when;
 import static org.assertj.core.api.Assertions.assertThat;

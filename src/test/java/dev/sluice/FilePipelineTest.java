@@ -5,6 +5,11 @@ import static dev.sluice.PipelineFiles.clean;
 import static dev.sluice.PipelineFiles.deadLetters;
 import static dev.sluice.PipelineFiles.drop;
 import static dev.sluice.PipelineFiles.fixture;
+import static dev.sluice.Metrics.batches;
+import static dev.sluice.Metrics.delta;
+import static dev.sluice.Metrics.meter;
+import static dev.sluice.Metrics.number;
+import static dev.sluice.Metrics.pipeline;
 import static io.restassured.RestAssured.given;
 import static io.restassured.RestAssured.when;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,8 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.app.SampleGenerator;
@@ -220,34 +223,5 @@ class FilePipelineTest {
         row.put("origin_source", source);
         row.put("origin_position", line);
         return row;
-    }
-
-    static Map<String, Object> pipeline(String name) {
-        return when().get("/pipelines/" + name).then().statusCode(200).extract().as(new io.restassured.common.mapper.TypeRef<>() {
-        });
-    }
-
-    static long delta(Map<String, Object> before, Map<String, Object> after, String key) {
-        return (long) (number(after, key) - number(before, key));
-    }
-
-    static double number(Map<String, Object> report, String key) {
-        return ((Number) report.get(key)).doubleValue();
-    }
-
-    static double batches(String pipeline, String reason) {
-        return meter("sluice_batches_total", "pipeline=\"" + pipeline + "\",reason=\"" + reason + "\"");
-    }
-
-    /** The value of a Prometheus sample whose labels contain {@code labels}, 0 if absent. */
-    static double meter(String name, String labels) {
-        String text = when().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE).matcher(text);
-        while (m.find()) {
-            if (m.group(1) == null ? labels.isEmpty() : m.group(1).contains(labels)) {
-                return Double.parseDouble(m.group(2));
-            }
-        }
-        return 0.0;
     }
 }

@@ -1,0 +1,115 @@
+package dev.sluice.kafka;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The test broker seen from outside Sluice, as a producer upstream and a consumer downstream would see it. */
+public final class KafkaClient implements AutoCloseable {
+
+    public static final String BOOTSTRAP = System.getenv().getOrDefault("SLUICE_TEST_KAFKA", "127.0.0.1:59092");
+
+    private final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP));
+    private final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP, ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
+
+    public void createTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    }
+
+    /** Sends the records in order and waits for every acknowledgement. */
+    public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records)
+            throws ExecutionException, InterruptedException {
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            acks.add(producer.send(record));
+        }
+        List<RecordMetadata> sent = new ArrayList<>();
+        for (Future<RecordMetadata> ack : acks) {
+            sent.add(ack.get());
+        }
+        return sent;
+    }
+
+    /** Reads {@code count} records of a topic from the start, waiting up to {@code timeout}. */
+    public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (records.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** The offsets a consumer group committed on a topic, by partition. */
+    public Map<Integer, Long> committed(String group, String topic) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+    }
+
+    /** The end offsets of a topic, by partition. */
+    public Map<Integer, Long> ends(String topic) throws ExecutionException, InterruptedException {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        return admin.listOffsets(request).all().get().entrySet().stream()
+                .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+    }
+
+    /** Waits until the group has committed every record of the topic. */
+    public void awaitCommittedToEnd(String group, String topic, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> committedToEnd(group, topic));
+    }
+
+    public boolean committedToEnd(String group, String topic) throws ExecutionException, InterruptedException {
+        Map<Integer, Long> committed = committed(group, topic);
+        return ends(topic).entrySet().stream()
+                .allMatch(end -> end.getValue() == 0 || end.getValue().equals(committed.get(end.getKey())));
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        admin.close();
+    }
+}

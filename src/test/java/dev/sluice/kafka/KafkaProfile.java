@@ -1,0 +1,38 @@
+package dev.sluice.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.sluice.PostgresProfile;
+
+/**
+ * The application with its Kafka pipelines on, reading topics of their own (named per test run, so runs on one
+ * broker never see each other's records), writing to PostgreSQL, plus the test pipeline of src/test/resources/test-routes.
+ */
+public class KafkaProfile extends PostgresProfile {
+
+    static final String RUN = Long.toString(System.currentTimeMillis());
+    public static final String TOPIC = "kt.telemetry." + RUN;
+    public static final String ENRICHED = "kt.telemetry.enriched." + RUN;
+    public static final String STAGE_FAILURE_TOPIC = "kt.stage-failure." + RUN;
+    public static final String STREAM_GROUP = "kt-stream-" + RUN;
+    public static final String ENRICHED_GROUP = "kt-enriched-" + RUN;
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+        config.put("sluice.reference.robot-regions", "classpath:reference/robot-regions.csv");
+        config.put("sluice.kafka.enabled", "true");
+        config.put("sluice.kafka.bootstrap-servers", KafkaClient.BOOTSTRAP);
+        config.put("sluice.kafka.lag-interval", "PT0.5S");
+        config.put("sluice.pipelines.robot-telemetry-stream.topic", TOPIC);
+        config.put("sluice.pipelines.robot-telemetry-stream.group-id", STREAM_GROUP);
+        config.put("sluice.pipelines.robot-telemetry-enriched.topic", TOPIC);
+        config.put("sluice.pipelines.robot-telemetry-enriched.group-id", ENRICHED_GROUP);
+        config.put("sluice.pipelines.robot-telemetry-enriched.sink-topic", ENRICHED);
+        config.put("test.stage-failure.topic", STAGE_FAILURE_TOPIC);
+        config.put("test.stage-failure.group-id", "kt-stage-failure-" + RUN);
+        config.put("camel.main.routes-include-pattern", "file:routes/*.yaml,file:src/test/resources/test-routes/*.yaml");
+        return config;
+    }
+}
