@@ -36,23 +36,70 @@ public final class SluiceProcess {
         return this;
     }
 
+    /** The service on the test PostgreSQL server. */
+    public SluiceProcess postgres() {
+        return env("SLUICE_DB_URL", dev.sluice.PostgresProfile.URL).env("SLUICE_DB_USERNAME", "sluice")
+                .env("SLUICE_DB_PASSWORD", "sluice");
+    }
+
     public SluiceProcess env(String name, String value) {
         env.put(name, value);
         return this;
     }
 
+    /** A running service: stop it with {@link Running#terminate} (SIGTERM) or {@link Running#kill} (SIGKILL). */
+    public record Running(Process process, Path out, int port) implements AutoCloseable {
+
+        /** Kills the process if a test ends before stopping it, so no service outlives its test. */
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                kill();
+            }
+        }
+
+        /** SIGKILL, as the OOM killer or a node failure would; waits until the process is gone. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        /** SIGTERM, as Kubernetes sends; returns how long the process took to exit, at most {@code timeout}. */
+        public Duration terminate(Duration timeout) throws InterruptedException {
+            long start = System.nanoTime();
+            process.destroy();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException("Sluice did not exit within " + timeout + " of SIGTERM");
+            }
+            return Duration.ofNanos(System.nanoTime() - start);
+        }
+
+        public String output() throws IOException {
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
+
+        /** GET on the service, e.g. {@code /pipelines/robot-telemetry-stream}. */
+        public String get(String path) throws IOException, InterruptedException {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        }
+    }
+
+    /** Starts the service in the background, listening on {@code port}. */
+    public Running start(int port, String... args) throws IOException {
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        Path out = Files.createTempFile("sluice-service", ".log");
+        Process process = builder(args).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        return new Running(process, out, port);
+    }
+
     public Result run(Duration timeout, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(JAR.toString());
-        command.addAll(List.of(args));
         Path out = Files.createTempFile("sluice-out", ".log");
         Path err = Files.createTempFile("sluice-err", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().putAll(env);
-        Process process = builder.start();
+        Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException("sluice " + String.join(" ", args) + " did not finish within " + timeout
@@ -60,5 +107,16 @@ public final class SluiceProcess {
         }
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private ProcessBuilder builder(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().putAll(env);
+        return builder;
     }
 }

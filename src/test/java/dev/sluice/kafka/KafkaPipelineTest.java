@@ -251,7 +251,7 @@ class KafkaPipelineTest {
         return found;
     }
 
-    static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader("sluice.error." + name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
