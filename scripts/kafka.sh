@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A throw-away single-node Kafka broker (KRaft, broker and controller in one JVM) for tests and benchmarks, built
 # from the Maven Central jars org.apache.kafka:kafka_2.13 (fetched once with the project's Maven wrapper).
-# Listens on 127.0.0.1 only; data in a directory that `start` wipes.
+# Listens on 127.0.0.1 only. `start` keeps the data of an earlier start (so a test can restart the broker under a
+# running pipeline); `clean` stops the broker and deletes its data.
 #
-#   scripts/kafka.sh start|stop|status|bootstrap
+#   scripts/kafka.sh start|stop|clean|status|bootstrap
 #
 # Settings: SLUICE_KAFKA_PORT (59092), SLUICE_KAFKA_DIR (/tmp/sluice-kafka), SLUICE_KAFKA_VERSION (4.1.1),
 # SLUICE_KAFKA_HEAP (512m).
@@ -61,6 +62,10 @@ start() {
     if is_running; then
         return 0
     fi
+    if [ -f "$DIR/data/meta.properties" ]; then
+        launch
+        return
+    fi
     rm -rf "$DIR"
     mkdir -p "$DIR/data"
     cat > "$DIR/server.properties" <<PROPS
@@ -91,6 +96,12 @@ PROPS
         cat "$DIR/format.log" >&2
         return 1
     fi
+    launch
+}
+
+launch() {
+    local java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+    : > "$DIR/broker.log"
     nohup "$java" -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
         -Dorg.slf4j.simpleLogger.log.kafka=info -Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn \
         -cp "$LIBS/*" kafka.Kafka "$DIR/server.properties" > "$DIR/broker.log" 2>&1 &
@@ -109,6 +120,11 @@ PROPS
     done
     echo "Kafka did not answer within 60 s; see $DIR/broker.log" >&2
     return 1
+}
+
+clean() {
+    stop
+    rm -rf "$DIR"
 }
 
 stop() {
@@ -132,6 +148,7 @@ bootstrap() {
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    clean) clean ;;
     status) if is_running && answers; then echo running; else echo stopped; exit 3; fi ;;
     bootstrap) bootstrap ;;
     *) echo "usage: $0 start|stop|status|bootstrap" >&2; exit 2 ;;

@@ -49,7 +49,7 @@ class FilePipelinePostgresTest extends FilePipelineTest {
         SampleGenerator.Sample sample = SampleGenerator.write(file, 2000, 0.3, 0, 5);
         Map<String, Object> before = pipeline(ETL);
 
-        Postgres.stop();
+        Servers.stop();
         try {
             drop(ETL_IN, "outage.jsonl", Files.readAllBytes(file));
             await().atMost(TIMEOUT).untilAsserted(() -> when().get("/q/health/ready").then().statusCode(503)
@@ -58,7 +58,7 @@ class FilePipelinePostgresTest extends FilePipelineTest {
             Thread.sleep(2000); // a few more failed attempts while the database is away
             assertThat(ETL_IN.resolve("outage.jsonl")).exists();
         } finally {
-            Postgres.start();
+            Servers.start();
         }
 
         awaitDone(ETL_IN, "outage.jsonl", ETL_DONE);

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
-import dev.sluice.Postgres;
+import dev.sluice.Servers;
 import dev.sluice.Rows;
 import dev.sluice.app.SampleGenerator;
 import dev.sluice.sink.Database;
@@ -209,7 +209,7 @@ class KafkaPipelineTest {
         long active = lines.stream().filter(l -> l.contains("\"status\":\"active\"")).count();
         Map<String, Object> before = pipeline(STREAM);
 
-        Postgres.stop();
+        Servers.stop();
         try {
             kafka.produce(lines.stream().map(l -> new ProducerRecord<>(KafkaProfile.TOPIC, utf8(l.substring(13, 19)),
                     utf8(l))).toList());
@@ -218,7 +218,7 @@ class KafkaPipelineTest {
             Thread.sleep(2000);
             assertThat(kafka.committedToEnd(KafkaProfile.STREAM_GROUP, KafkaProfile.TOPIC)).isFalse();
         } finally {
-            Postgres.start();
+            Servers.start();
         }
 
         kafka.awaitCommittedToEnd(KafkaProfile.STREAM_GROUP, KafkaProfile.TOPIC, TIMEOUT);
@@ -227,6 +227,36 @@ class KafkaPipelineTest {
         assertThat(delta(before, after, "errors")).isZero();
         assertThat(delta(before, after, "records_processed")).isEqualTo(active);
         await().atMost(TIMEOUT).untilAsserted(() -> when().get("/q/health/ready").then().statusCode(200));
+    }
+
+    @Test
+    void brokerRestart_theStreamResumesByItselfAndLosesNothing() throws Exception {
+        List<String> first = sample("b-", 1000, 44);
+        List<String> second = sample("c-", 1000, 45);
+        long active = java.util.stream.Stream.concat(first.stream(), second.stream())
+                .filter(l -> l.contains("\"status\":\"active\"")).count();
+        Map<String, Object> before = pipeline(STREAM);
+        kafka.produce(records(first));
+        await().atMost(TIMEOUT).until(() -> rows.count("robot_telemetry") > 0);
+
+        Servers.KAFKA.run("stop");
+        try {
+            Thread.sleep(3000); // the consumer and its commits fail meanwhile
+        } finally {
+            Servers.KAFKA.run("start");
+        }
+        kafka.produce(records(second));
+
+        kafka.awaitCommittedToEnd(KafkaProfile.STREAM_GROUP, KafkaProfile.TOPIC, Duration.ofMinutes(2));
+        assertThat(rows.count("robot_telemetry")).isEqualTo(active);
+        Map<String, Object> after = pipeline(STREAM);
+        assertThat(delta(before, after, "errors")).isZero();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pipeline(STREAM)).containsEntry("consumer_lag", 0));
+    }
+
+    static List<ProducerRecord<byte[], byte[]>> records(List<String> lines) {
+        return lines.stream().map(l -> new ProducerRecord<>(KafkaProfile.TOPIC, utf8(l.substring(13, 19)), utf8(l)))
+                .toList();
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
