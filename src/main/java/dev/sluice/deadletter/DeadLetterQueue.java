@@ -38,8 +38,9 @@ import org.jboss.logging.Logger;
  * {@code sluice.error.time}. The send is acknowledged by the broker before the record is released.
  *
  * <p>
- * A record read from a file goes to one JSON Lines file per pipeline in {@code sluice.dead-letter.dir}, an entry
- * per record:
+ * Any other record (read from a file, given by a Java source or over HTTP) goes to one JSON Lines file per pipeline
+ * in {@code sluice.dead-letter.dir}, an entry per record (records that did not come from a file have {@code index},
+ * their position in their input, instead of {@code line}):
  *
  * <pre>
  * {"time":"…","pipeline":"robot-telemetry-etl","source":"data/in/a.jsonl","line":17,"stage":"parse",
@@ -81,7 +82,7 @@ public class DeadLetterQueue {
         if (origin.location() instanceof Location.TopicOffset record) {
             sendToTopic(origin, record, stage, error);
         } else {
-            appendToFile(origin, (Location.FileLine) origin.location(), stage, error);
+            appendToFile(origin, stage, error);
         }
         LOG.warnf("Dead-lettered %s of pipeline %s at stage %s: %s", origin, origin.pipeline(), stage, reason(error));
         origin.deadLettered();
@@ -112,12 +113,12 @@ public class DeadLetterQueue {
         record.headers().add("sluice.error." + name, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void appendToFile(RecordOrigin origin, Location.FileLine line, String stage, Throwable error) {
+    private void appendToFile(RecordOrigin origin, String stage, Throwable error) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("time", Instant.now().toString());
         entry.put("pipeline", origin.pipeline());
-        entry.put("source", line.file());
-        entry.put("line", line.line());
+        entry.put("source", origin.source());
+        entry.put(origin.location() instanceof Location.FileLine ? "line" : "index", origin.position());
         entry.put("stage", stage);
         entry.put("reason", reason(error));
         entry.put("error", cause(error).getClass().getName());

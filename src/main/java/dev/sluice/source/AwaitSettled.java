@@ -19,7 +19,7 @@ public class AwaitSettled extends AsyncProcessorSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        FileProgress progress = exchange.getProperty(FileProgress.PROPERTY, FileProgress.class);
+        InputProgress progress = exchange.getProperty(InputProgress.PROPERTY, InputProgress.class);
         if (progress == null) {
             exchange.setException(new IllegalStateException(
                     "awaitSettled must follow a split with method jsonLines.split in route " + exchange.getFromRouteId()));
@@ -33,7 +33,7 @@ public class AwaitSettled extends AsyncProcessorSupport {
         return false;
     }
 
-    private static void complete(Exchange exchange, FileProgress progress, AsyncCallback callback, boolean sync) {
+    private static void complete(Exchange exchange, InputProgress progress, AsyncCallback callback, boolean sync) {
         if (progress.failure() != null) {
             exchange.setException(progress.failure());
         }

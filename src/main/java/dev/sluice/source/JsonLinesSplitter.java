@@ -39,8 +39,8 @@ public class JsonLinesSplitter {
     public Iterator<RecordOrigin> split(Exchange file) {
         PipelineStats pipeline = metrics.pipeline(file.getFromRouteId());
         String source = file.getIn().getHeader(Exchange.FILE_PATH, String.class);
-        FileProgress progress = new FileProgress();
-        file.setProperty(FileProgress.PROPERTY, progress);
+        InputProgress progress = new InputProgress();
+        file.setProperty(InputProgress.PROPERTY, progress);
         InputStream in;
         try {
             in = file.getIn().getMandatoryBody(InputStream.class);
@@ -51,7 +51,7 @@ public class JsonLinesSplitter {
     }
 
     /** Turns lines into origins lazily, one per {@code next()}, so only the current line is in memory. */
-    private record Records(LineReader lines, PipelineStats pipeline, String source, FileProgress progress)
+    private record Records(LineReader lines, PipelineStats pipeline, String source, InputProgress progress)
             implements Iterator<RecordOrigin>, java.io.Closeable {
 
         @Override

@@ -1,7 +1,7 @@
 package dev.sluice.source;
 
-/** Where a record was read: a line of a file, or an offset in a topic partition. */
-public sealed interface Location permits Location.FileLine, Location.TopicOffset {
+/** Where a record was read: a line of a file, an offset in a topic partition, or an item a Java source gave. */
+public sealed interface Location permits Location.FileLine, Location.TopicOffset, Location.Item {
 
     /** The file path, or {@code topic/partition}: what the sink stores as {@code origin_source}. */
     String source();
@@ -19,6 +19,19 @@ public sealed interface Location permits Location.FileLine, Location.TopicOffset
         @Override
         public long position() {
             return line;
+        }
+    }
+
+    /** The {@code index}-th record (from 1) a Java source or an HTTP request handed to a pipeline. */
+    record Item(String input, long index) implements Location {
+        @Override
+        public String source() {
+            return input;
+        }
+
+        @Override
+        public long position() {
+            return index;
         }
     }
 

@@ -1,14 +1,14 @@
 package dev.sluice.source;
 
 /**
- * The acknowledgement of one input file: it counts the file's records still in flight, and once the whole file
- * is read and the count is back to zero it runs the completion that lets Camel move the file to the done
- * directory. Until then the file stays where it is, so a crash makes it run again; if a record was abandoned the
- * file's exchange fails, and the file stays for the next run.
+ * The acknowledgement of one bounded input (a file, one run of a Java {@code DataSource}): it counts the input's
+ * records still in flight, and once the whole input is read and the count is back to zero it runs the completion
+ * (for a file: the one that lets Camel move it to the done directory). Until then a file stays where it is, so a
+ * crash makes it run again; if a record was abandoned, {@link #failure()} says why and a file stays for the next run.
  */
-final class FileProgress implements SourceAck {
+public final class InputProgress implements SourceAck {
 
-    static final String PROPERTY = "sluice.fileProgress";
+    static final String PROPERTY = "sluice.inputProgress";
 
     private int inFlight;
     private boolean allRead;
@@ -43,7 +43,7 @@ final class FileProgress implements SourceAck {
     }
 
     /** Why some record of the file will not be settled in this run, or null. */
-    synchronized Exception failure() {
+    public synchronized Exception failure() {
         return failure;
     }
 
@@ -51,7 +51,7 @@ final class FileProgress implements SourceAck {
      * The whole file is read. Returns true if its records are all settled already; otherwise {@code completion}
      * runs later, on the thread that settles the last record.
      */
-    synchronized boolean whenSettled(Runnable completion) {
+    public synchronized boolean whenSettled(Runnable completion) {
         allRead = true;
         if (inFlight == 0) {
             return true;

@@ -6,11 +6,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-class FileProgressTest {
+class InputProgressTest {
 
     @Test
     void completesOnlyAfterTheWholeFileIsReadAndEveryRecordReleased() {
-        FileProgress progress = new FileProgress();
+        InputProgress progress = new InputProgress();
         AtomicInteger completions = new AtomicInteger();
         progress.retain();
         progress.retain();
@@ -24,7 +24,7 @@ class FileProgressTest {
 
     @Test
     void isSettledAtOnceWhenNothingIsInFlight() {
-        FileProgress progress = new FileProgress();
+        InputProgress progress = new InputProgress();
         progress.retain();
         progress.release();
         assertThat(progress.whenSettled(() -> {
@@ -34,7 +34,7 @@ class FileProgressTest {
 
     @Test
     void remembersWhyARecordWasAbandoned() {
-        FileProgress progress = new FileProgress();
+        InputProgress progress = new InputProgress();
         AtomicInteger completions = new AtomicInteger();
         progress.retain();
         progress.whenSettled(completions::incrementAndGet);
