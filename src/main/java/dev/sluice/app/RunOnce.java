@@ -1,19 +1,13 @@
 package dev.sluice.app;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import dev.sluice.metrics.Pipelines;
+import dev.sluice.source.FileInputs;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.apache.camel.component.file.FileEndpoint;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -67,21 +61,6 @@ public class RunOnce {
     private boolean isDrained() {
         // Camel starts on its own thread: before it has, nothing was consumed yet
         return camel.getStatus().isStarted() && camel.getInflightRepository().size() == 0
-                && pipelines.routes().stream().noneMatch(RunOnce::hasPendingFiles);
-    }
-
-    private static boolean hasPendingFiles(Route route) {
-        if (!(route.getEndpoint() instanceof FileEndpoint file)) {
-            return false;
-        }
-        File dir = file.getFile();
-        String include = file.getInclude();
-        Pattern pattern = include == null ? null : Pattern.compile(include);
-        try (Stream<Path> files = Files.list(dir.toPath())) {
-            return files.anyMatch(p -> Files.isRegularFile(p)
-                    && (pattern == null || pattern.matcher(p.getFileName().toString()).matches()));
-        } catch (IOException e) {
-            return false;
-        }
+                && pipelines.routes().stream().noneMatch(FileInputs::pending);
     }
 }

@@ -35,6 +35,8 @@ public interface SluiceConfig {
 
     Kafka kafka();
 
+    Http http();
+
     DeadLetter deadLetter();
 
     Anomaly anomaly();
@@ -83,6 +85,16 @@ public interface SluiceConfig {
         /** How often the consumer lag of each Kafka pipeline is measured. */
         @WithDefault("PT5S")
         Duration lagInterval();
+    }
+
+    interface Http {
+        /** Run the robot-telemetry-http pipeline, fed by {@code POST /pipelines/robot-telemetry-http/records}. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Records an HTTP-fed pipeline holds before it answers 429 Too Many Requests. */
+        @WithDefault("10000")
+        int capacity();
     }
 
     interface Retry {

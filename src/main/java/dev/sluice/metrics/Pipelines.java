@@ -3,13 +3,15 @@ package dev.sluice.metrics;
 import java.util.List;
 import java.util.Optional;
 
+import dev.sluice.api.Pipeline;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 
 /**
  * The pipelines of the running service. A pipeline is a route that reads from a source: any route whose consumer
- * is not an internal {@code direct:} or {@code seda:} endpoint (those are shared stages and sub-routes).
+ * is not an internal {@code direct:} or {@code seda:} endpoint (those are shared stages and sub-routes), and every
+ * pipeline built with the Java API (route group {@code sluice-java-pipelines}), whatever it reads from.
  */
 @ApplicationScoped
 public class Pipelines {
@@ -43,6 +45,6 @@ public class Pipelines {
 
     static boolean isPipeline(Route route) {
         String scheme = route.getEndpoint().getEndpointUri().split(":", 2)[0];
-        return !scheme.equals("direct") && !scheme.equals("seda");
+        return !scheme.equals("direct") && !scheme.equals("seda") || Pipeline.ROUTE_GROUP.equals(route.getGroup());
     }
 }

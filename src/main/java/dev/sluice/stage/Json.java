@@ -1,8 +1,13 @@
 package dev.sluice.stage;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The one Jackson set-up for records: strict about duplicate keys, bounded in nesting depth. */
@@ -17,5 +22,15 @@ public final class Json {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private Json() {
+    }
+
+    /** Parses one JSON object, for code that reads records itself (a Java {@code DataSource}). */
+    public static Map<String, Object> parseObject(String json) {
+        try {
+            return MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Not a JSON object: " + e.getOriginalMessage(), e);
+        }
     }
 }

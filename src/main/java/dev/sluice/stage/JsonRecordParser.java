@@ -64,8 +64,18 @@ public class JsonRecordParser implements Processor {
         this.optional = FieldSpec.parseList(specs);
     }
 
+    /**
+     * Parses a record read as bytes (a {@link RecordOrigin} body); a record parsed already (a {@code Map} body, as a
+     * Java pipeline hands to shared YAML stages) is only checked against this parser's schema.
+     */
     @Override
+    @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
+        Object body = exchange.getIn().getBody();
+        if (body instanceof Map<?, ?> record && RecordOrigin.of(exchange) != null) {
+            check((Map<String, Object>) record);
+            return;
+        }
         RecordOrigin origin = exchange.getIn().getMandatoryBody(RecordOrigin.class);
         origin.attachTo(exchange);
         exchange.getIn().setBody(parse(origin));
@@ -78,6 +88,11 @@ public class JsonRecordParser implements Processor {
                     + " bytes (sluice.source.max-line-bytes); only its first bytes are kept");
         }
         Map<String, Object> record = parseObject(decodeUtf8(origin.payload()));
+        check(record);
+        return record;
+    }
+
+    private void check(Map<String, Object> record) throws InvalidRecordException {
         for (FieldSpec spec : required) {
             Object value = record.get(spec.name());
             if (value == null) {
@@ -91,7 +106,6 @@ public class JsonRecordParser implements Processor {
                 checkType(spec, value);
             }
         }
-        return record;
     }
 
     private static void checkType(FieldSpec spec, Object value) throws InvalidRecordException {

@@ -1,0 +1,235 @@
+package dev.sluice.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import dev.sluice.batch.BatchAggregationStrategy;
+import dev.sluice.metrics.PipelineStats;
+import dev.sluice.stage.JsonRecordParser;
+import dev.sluice.stage.PipelineStage;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
+
+/**
+ * A pipeline built in Java, chainable in any order: a source, stages (filter, transform, enrich, custom), batching
+ * and a sink. It runs as a Camel route of the service's Camel context, named after the pipeline, with the same
+ * parse step, batching, dead-letter queue, metrics, health and delivery promise as a YAML pipeline.
+ *
+ * <ul>
+ * <li>{@link #run()} reads a bounded source to its end and returns the run's metrics ({@link #runAsync()} does it on
+ * a thread of its own);</li>
+ * <li>{@link #start()} and {@link #stop()} run an unbounded source (Kafka, a stream) until stopped; {@code stop}
+ * writes the open batch first.</li>
+ * </ul>
+ */
+public final class Pipeline {
+
+    /** The Camel route group of Java pipelines, which is how /pipelines tells them from internal routes. */
+    public static final String ROUTE_GROUP = "sluice-java-pipelines";
+
+    private final SluiceApi api;
+    private final String name;
+    private final JsonRecordParser parser = new JsonRecordParser();
+    private final List<Consumer<ProcessorDefinition<?>>> stages = new ArrayList<>();
+    private Source source;
+    private Sink sink;
+    private int batchSize = 500;
+    private Duration window = Duration.ofSeconds(1);
+    private boolean running;
+
+    Pipeline(SluiceApi api, String name) {
+        this.api = api;
+        this.name = name;
+    }
+
+    public Pipeline from(Source source) {
+        this.source = source;
+        return this;
+    }
+
+    public Pipeline from(DataSource source) {
+        return from(Sources.of(source));
+    }
+
+    /**
+     * The record schema checked by the parse step that starts every pipeline: comma-separated {@code field:type}
+     * lists, as for {@code JsonRecordParser} in YAML. Without it, any JSON object passes.
+     */
+    public Pipeline schema(String required, String optional) {
+        parser.setRequired(required);
+        parser.setOptional(optional);
+        return this;
+    }
+
+    /** Keeps the records that match, drops (and counts as filtered) the others. */
+    public Pipeline filter(Predicate<Map<String, Object>> keep) {
+        return addStage(lambda("filter", record -> keep.test(record) ? record : null));
+    }
+
+    /** Replaces each record by what {@code change} returns ({@code null} drops it). */
+    public Pipeline transform(Function<Map<String, Object>, Map<String, Object>> change) {
+        return addStage(lambda("transform", change));
+    }
+
+    /** Adds to each record the fields {@code fields} computes for it. */
+    public Pipeline enrich(Function<Map<String, Object>, Map<String, ?>> fields) {
+        return addStage(lambda("enrich", record -> {
+            record.putAll(fields.apply(record));
+            return record;
+        }));
+    }
+
+    /** A custom stage, the same interface YAML pipelines use. */
+    public Pipeline addStage(PipelineStage stage) {
+        stages.add(definition -> definition.process(stage));
+        return this;
+    }
+
+    /** Runs the records through a Camel endpoint, such as the YAML stages {@code direct:robot-telemetry-stages}. */
+    public Pipeline via(String endpointUri) {
+        stages.add(definition -> definition.to(endpointUri));
+        return this;
+    }
+
+    /** Batches of {@code size} records, each written at most {@code window} after its first record arrived. */
+    public Pipeline batch(int size, Duration window) {
+        this.batchSize = size;
+        this.window = window;
+        return this;
+    }
+
+    public Pipeline to(Sink sink) {
+        this.sink = sink;
+        return this;
+    }
+
+    public Pipeline to(DataSink sink) {
+        return to(Sinks.of(sink));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The stream this pipeline reads, if it was built on {@link Sources#stream}. */
+    public Optional<StreamSource> stream() {
+        return source instanceof StreamSource stream ? Optional.of(stream) : Optional.empty();
+    }
+
+    /** Reads a bounded source to its end, writes the last batch, and returns what the run did. */
+    public RunMetrics run() throws Exception {
+        if (source == null || !source.bounded()) {
+            throw new IllegalStateException("Pipeline " + name + " needs a bounded source for run(): files or a "
+                    + "DataSource; use start() and stop() for Kafka and streams");
+        }
+        PipelineStats stats = stats();
+        long processed = stats.recordsProcessed();
+        long filtered = stats.recordsFiltered();
+        long errors = stats.errors();
+        long started = System.nanoTime();
+        open();
+        try {
+            source.runToEnd(this);
+        } finally {
+            close();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long written = stats.recordsProcessed() - processed;
+        return new RunMetrics(written, stats.recordsFiltered() - filtered, stats.errors() - errors, seconds,
+                seconds == 0 ? 0 : written / seconds);
+    }
+
+    /** {@link #run()} on a thread of its own. */
+    public CompletionStage<RunMetrics> runAsync() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, task -> new Thread(task, "Sluice run " + name).start());
+    }
+
+    /** Starts the pipeline; it runs until {@link #stop()}. */
+    public synchronized void start() throws Exception {
+        open();
+        source.start(this);
+    }
+
+    /** Stops taking records, writes the open batch, acknowledges what was written, and removes the pipeline. */
+    public synchronized void stop() throws Exception {
+        if (running) {
+            source.stop(this);
+            close();
+        }
+    }
+
+    private synchronized void open() throws Exception {
+        if (source == null || sink == null) {
+            throw new IllegalStateException("Pipeline " + name + " needs a source and a sink");
+        }
+        api.started(this);
+        try {
+            api.camel().addRoutes(new RouteBuilder(api.camel()) {
+                @Override
+                public void configure() {
+                    RouteDefinition route = from(source.uri(name)).routeId(name).group(ROUTE_GROUP);
+                    source.route(route, api, records -> {
+                        records.process(parser);
+                        stages.forEach(stage -> stage.accept(records));
+                        records.aggregate(constant(name)).aggregationStrategy(BatchAggregationStrategy.NAME)
+                                .completionSize(batchSize).completionTimeout(window.toMillis())
+                                .process(sink.processor(api)).end();
+                    });
+                }
+            });
+        } catch (Exception e) {
+            api.stopped(this);
+            throw e;
+        }
+        running = true;
+    }
+
+    private synchronized void close() throws Exception {
+        running = false;
+        try {
+            api.camel().getRouteController().stopRoute(name);
+            api.camel().removeRoute(name);
+        } finally {
+            api.stopped(this);
+        }
+    }
+
+    PipelineStats stats() {
+        return api.metrics().pipeline(name);
+    }
+
+    SluiceApi api() {
+        return api;
+    }
+
+    private PipelineStage lambda(String kind, Function<Map<String, Object>, Map<String, Object>> function) {
+        String stageName = kind + "#" + (stages.size() + 1);
+        return new PipelineStage() {
+            @Override
+            public Map<String, Object> apply(Map<String, Object> record) {
+                return function.apply(record);
+            }
+
+            @Override
+            public String name() {
+                return stageName;
+            }
+        };
+    }
+}

@@ -1,0 +1,115 @@
+package dev.sluice.api;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.deadletter.DeadLetterQueue;
+import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.retry.DependencyHealth;
+import dev.sluice.source.AwaitSettled;
+import dev.sluice.source.KafkaRecords;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * The entry to Sluice's Java API, as a CDI bean: inject it and build pipelines and stream processors. They run as
+ * Camel routes in the service's Camel context, with the same stages, batching, metrics, health and delivery promise
+ * as the YAML pipelines.
+ *
+ * <pre>
+ * &#64;Inject SluiceApi sluice;
+ *
+ * RunMetrics metrics = sluice.pipeline("robot-etl")
+ *         .from(Sources.jsonLines(Path.of("data/in")))
+ *         .filter(r -&gt; "active".equals(r.get("status")))
+ *         .batch(500, Duration.ofSeconds(1))
+ *         .to(Sinks.jdbc("robot_telemetry"))
+ *         .run();
+ * </pre>
+ */
+@ApplicationScoped
+public class SluiceApi {
+
+    private final CamelContext camel;
+    private final ProducerTemplate producer;
+    private final PipelineMetrics metrics;
+    private final SluiceConfig config;
+    private final DeadLetterQueue deadLetters;
+    private final DependencyHealth health;
+    private final AwaitSettled awaitSettled;
+    private final KafkaRecords kafkaRecords;
+    private final Map<String, Pipeline> pipelines = new ConcurrentHashMap<>();
+
+    public SluiceApi(CamelContext camel, PipelineMetrics metrics, SluiceConfig config, DeadLetterQueue deadLetters,
+            @Readiness DependencyHealth health, AwaitSettled awaitSettled, KafkaRecords kafkaRecords) {
+        this.camel = camel;
+        this.producer = camel.createProducerTemplate();
+        this.metrics = metrics;
+        this.config = config;
+        this.deadLetters = deadLetters;
+        this.health = health;
+        this.awaitSettled = awaitSettled;
+        this.kafkaRecords = kafkaRecords;
+    }
+
+    /** A new pipeline; its name is its route id, its name in /pipelines and in the metrics. */
+    public Pipeline pipeline(String name) {
+        return new Pipeline(this, name);
+    }
+
+    /** A new stream processor, to configure and {@code build()}. */
+    public StreamProcessor.Builder streamProcessor(String name) {
+        return new StreamProcessor.Builder(this, name);
+    }
+
+    /** The running Java pipeline of that name. */
+    public Optional<Pipeline> running(String name) {
+        return Optional.ofNullable(pipelines.get(name));
+    }
+
+    void started(Pipeline pipeline) {
+        if (pipelines.putIfAbsent(pipeline.name(), pipeline) != null) {
+            throw new IllegalStateException("A pipeline named " + pipeline.name() + " is running already");
+        }
+    }
+
+    void stopped(Pipeline pipeline) {
+        pipelines.remove(pipeline.name(), pipeline);
+    }
+
+    CamelContext camel() {
+        return camel;
+    }
+
+    ProducerTemplate producer() {
+        return producer;
+    }
+
+    PipelineMetrics metrics() {
+        return metrics;
+    }
+
+    SluiceConfig config() {
+        return config;
+    }
+
+    DeadLetterQueue deadLetters() {
+        return deadLetters;
+    }
+
+    DependencyHealth health() {
+        return health;
+    }
+
+    AwaitSettled awaitSettled() {
+        return awaitSettled;
+    }
+
+    KafkaRecords kafkaRecords() {
+        return kafkaRecords;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.sluice.app;
+
+import java.time.Duration;
+
+import dev.sluice.api.Pipeline;
+import dev.sluice.api.Sinks;
+import dev.sluice.api.Sources;
+import dev.sluice.api.StreamSource;
+import dev.sluice.api.SluiceApi;
+import dev.sluice.config.SluiceConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.camel.quarkus.main.events.AfterStart;
+
+/**
+ * {@code robot-telemetry-http}, a pipeline written in Java: records posted to
+ * {@code POST /pipelines/robot-telemetry-http/records} → the YAML stages {@code direct:robot-telemetry-stages} →
+ * batches → table robot_telemetry. It shows Java and YAML pipelines sharing one engine.
+ */
+@ApplicationScoped
+public class HttpPipeline {
+
+    static final String NAME = "robot-telemetry-http";
+
+    private final SluiceApi sluice;
+    private final SluiceConfig config;
+    private Pipeline pipeline;
+
+    public HttpPipeline(SluiceApi sluice, SluiceConfig config) {
+        this.sluice = sluice;
+        this.config = config;
+    }
+
+    /** After the YAML routes, whose stages it uses, have started. */
+    void start(@Observes AfterStart event) throws Exception {
+        if (!config.http().enabled()) {
+            return;
+        }
+        pipeline = sluice.pipeline(NAME)
+                .from(Sources.stream(config.http().capacity(), StreamSource.WhenFull.FAIL))
+                .via("direct:robot-telemetry-stages")
+                .batch(500, Duration.ofSeconds(1))
+                .to(Sinks.jdbc("robot_telemetry"));
+        pipeline.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws Exception {
+        if (pipeline != null) {
+            pipeline.stop();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.sluice.source;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.apache.camel.Route;
+import org.apache.camel.component.file.FileEndpoint;
+
+/** What is still waiting in the input directory of a file pipeline. */
+public final class FileInputs {
+
+    private FileInputs() {
+    }
+
+    /** True when the route reads files and its directory still holds a file it will read (or is reading). */
+    public static boolean pending(Route route) {
+        if (!(route.getEndpoint() instanceof FileEndpoint file)) {
+            return false;
+        }
+        File dir = file.getFile();
+        String include = file.getInclude();
+        Pattern pattern = include == null ? null : Pattern.compile(include);
+        try (Stream<Path> files = Files.list(dir.toPath())) {
+            return files.anyMatch(p -> Files.isRegularFile(p)
+                    && (pattern == null || pattern.matcher(p.getFileName().toString()).matches()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
