@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Writes a batch with a {@link DataSink}: tries it up to {@link DataSink#attempts()} times with growing pauses,
- * readiness DOWN meanwhile, then dead-letters its records with the last failure. A failure is never swallowed: it is
+ * readiness DOWN meanwhile, then dead-letters its records with the last failure (and readiness is UP again). A failure is never swallowed: it is
  * logged at every attempt, counted in {@code errors} and kept in the dead-letter queue.
  */
 final class DataSinkProcessor implements Processor {
@@ -62,5 +62,7 @@ final class DataSinkProcessor implements Processor {
         for (Batch.Entry entry : batch.entries()) {
             api.deadLetters().send(entry.origin(), name, failure);
         }
+        // the batch is dealt with: readiness is for failures the pipeline still waits on
+        api.health().ok(name);
     }
 }

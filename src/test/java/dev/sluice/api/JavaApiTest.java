@@ -342,6 +342,7 @@ class JavaApiTest {
                 .containsExactly("{\"i\":1}", "{\"i\":2}");
         assertThat(PipelineFiles.deadLetters(DLQ.resolve("broken-handler.jsonl"))).allSatisfy(e -> assertThat(e)
                 .containsEntry("stage", "sink broken").containsEntry("reason", "disk on fire"));
+        given().get("/q/health/ready").then().statusCode(200);
     }
 
     // --- HTTP -----------------------------------------------------------------------------------------------------
