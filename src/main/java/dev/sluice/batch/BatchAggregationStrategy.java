@@ -3,7 +3,6 @@ package dev.sluice.batch;
 import java.util.Map;
 
 import dev.sluice.source.RecordOrigin;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.AggregationStrategy;
@@ -16,7 +15,6 @@ import org.apache.camel.Exchange;
  */
 @ApplicationScoped
 @Named(BatchAggregationStrategy.NAME)
-@RegisterForReflection(fields = false)
 public class BatchAggregationStrategy implements AggregationStrategy {
 
     public static final String NAME = "batch";

@@ -37,6 +37,8 @@ public interface SluiceConfig {
 
     Http http();
 
+    ErrorBudget errorBudget();
+
     DeadLetter deadLetter();
 
     Anomaly anomaly();
@@ -85,6 +87,22 @@ public interface SluiceConfig {
         /** How often the consumer lag of each Kafka pipeline is measured. */
         @WithDefault("PT5S")
         Duration lagInterval();
+
+        /** Kafka security protocol of consumers and producers: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
+        @WithDefault("PLAINTEXT")
+        String securityProtocol();
+
+        /** SASL mechanism, such as SCRAM-SHA-512, when the protocol is SASL_*. */
+        Optional<String> saslMechanism();
+
+        /** SASL JAAS configuration, with the credentials: only ever from a Secret (SLUICE_KAFKA_SASL_JAAS_CONFIG). */
+        Optional<String> saslJaasConfig();
+
+        /** Trust store (PKCS12) of the brokers' certificate authority, for SSL and SASL_SSL. */
+        Optional<String> sslTruststoreLocation();
+
+        /** Password of the trust store: only ever from a Secret. */
+        Optional<String> sslTruststorePassword();
     }
 
     interface Http {
@@ -95,6 +113,28 @@ public interface SluiceConfig {
         /** Records an HTTP-fed pipeline holds before it answers 429 Too Many Requests. */
         @WithDefault("10000")
         int capacity();
+    }
+
+    interface ErrorBudget {
+        /** Pause a pipeline's source when too many of its records go to the dead-letter queue. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Share of a pipeline's settled records that may be dead-lettered within the window before it pauses. */
+        @WithDefault("0.5")
+        double threshold();
+
+        /** The window over which the share is measured. */
+        @WithDefault("PT1M")
+        Duration window();
+
+        /** Settled records the window must hold before the share counts, so a few early errors do not pause. */
+        @WithDefault("100")
+        int minRecords();
+
+        /** How long a paused pipeline waits before it resumes by itself; POST /pipelines/{name}/resume resumes now. */
+        @WithDefault("PT5M")
+        Duration pause();
     }
 
     interface Retry {

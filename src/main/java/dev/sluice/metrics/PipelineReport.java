@@ -2,10 +2,8 @@ package dev.sluice.metrics;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A pipeline's state and metrics as {@code GET /pipelines} serves them and the run-once mode prints them. */
-@RegisterForReflection
 public record PipelineReport(
         String name,
         String source,

@@ -1,11 +1,14 @@
 package dev.sluice.metrics;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * The running totals of one pipeline: the seed's five metrics, as Micrometer meters tagged with the pipeline
@@ -20,13 +23,17 @@ public final class PipelineStats {
     private final Counter errors;
     private final Counter duplicates;
     private final DistributionSummary batchSizes;
+    private final Timer latency;
     private final MeterRegistry registry;
     private final AtomicLong consumerLag = new AtomicLong(-1);
     private final AtomicLong firstReadNanos = new AtomicLong();
     private final AtomicLong lastSettledNanos = new AtomicLong();
 
-    PipelineStats(String name, MeterRegistry registry) {
+    private final ErrorBudget budget;
+
+    PipelineStats(String name, MeterRegistry registry, ErrorBudget budget) {
         this.name = name;
+        this.budget = budget;
         this.registry = registry;
         this.read = Counter.builder("sluice.records.read").description("Records read from the pipeline's source")
                 .tag("pipeline", name).register(registry);
@@ -42,6 +49,12 @@ public final class PipelineStats {
         this.batchSizes = DistributionSummary.builder("sluice.batch.size")
                 .description("Records per batch written to the sink").baseUnit("records")
                 .serviceLevelObjectives(1, 10, 100, 500, 1000, 5000).tag("pipeline", name).register(registry);
+        this.latency = Timer.builder("sluice.record.latency")
+                .description("Time from reading a record to its batch being written")
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+                        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30))
+                .tag("pipeline", name).register(registry);
         Gauge.builder("sluice.duration", this, PipelineStats::durationSeconds)
                 .description("Seconds from the first record read to the last record settled")
                 .baseUnit("seconds").tag("pipeline", name).register(registry);
@@ -59,19 +72,29 @@ public final class PipelineStats {
         read.increment();
     }
 
-    public void recordWritten() {
+    /** A record read at {@code readNanos} ({@link System#nanoTime()}) is written. */
+    public void recordWritten(long readNanos) {
         processed.increment();
-        settled();
+        latency.record(System.nanoTime() - readNanos, TimeUnit.NANOSECONDS);
+        settled(false);
+    }
+
+    /**
+     * One record went through a stage: {@code out} (passed on), {@code filtered} (dropped) or {@code failed}
+     * (dead-lettered); what went in is their sum.
+     */
+    public void stage(String stage, String outcome) {
+        registry.counter("sluice.stage.records", "pipeline", name, "stage", stage, "outcome", outcome).increment();
     }
 
     public void recordFiltered() {
         filtered.increment();
-        settled();
+        settled(false);
     }
 
     public void recordFailed() {
         errors.increment();
-        settled();
+        settled(true);
     }
 
     /**
@@ -104,8 +127,11 @@ public final class PipelineStats {
         duplicates.increment();
     }
 
-    private void settled() {
+    private void settled(boolean failed) {
         lastSettledNanos.set(System.nanoTime());
+        if (budget != null) {
+            budget.settled(name, failed);
+        }
     }
 
     public long recordsRead() {

@@ -68,6 +68,15 @@ public class Database {
         return connection;
     }
 
+    /** Null when the database answers within two seconds, else why not. */
+    public String unreachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2) ? null : "the database did not answer within 2 s";
+        } catch (SQLException e) {
+            return String.valueOf(e.getMessage());
+        }
+    }
+
     /** {@code h2}, {@code postgresql}, or {@code other}: picks the schema script and SQL dialect. */
     public String vendor() {
         String url = config.url();

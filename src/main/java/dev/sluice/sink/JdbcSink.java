@@ -17,7 +17,6 @@ import dev.sluice.retry.Backoff;
 import dev.sluice.retry.DependencyHealth;
 import dev.sluice.retry.UnavailableException;
 import dev.sluice.stage.InvalidRecordException;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -35,7 +34,6 @@ import org.jboss.logging.Logger;
  * the data (SQLState class 22 or 23) splits the batch in halves until the rows at fault are alone; those go to
  * the dead-letter queue and every other row is written. Records are settled only after their transaction commits.
  */
-@RegisterForReflection(fields = false)
 public class JdbcSink implements Processor {
 
     private static final Logger LOG = Logger.getLogger(JdbcSink.class);
@@ -91,8 +89,9 @@ public class JdbcSink implements Processor {
                         isolate(chunk, e, work);
                     } else {
                         health.failing(name, e);
-                        LOG.warnf("Write of %d records to %s failed, retrying in %d ms: %s", chunk.size(), table,
-                                backoff.next().toMillis(), e.getMessage());
+                        LOG.warnf("Pipeline %s: write of %d records to %s failed, retrying in %d ms: %s",
+                                chunk.get(0).origin().pipeline(), chunk.size(), table, backoff.next().toMillis(),
+                                e.getMessage());
                         backoff.pause(context, name, e);
                         work.push(chunk);
                     }
@@ -134,7 +133,8 @@ public class JdbcSink implements Processor {
                 entry.origin().written();
             }
             rejected.forEach(r -> deadLetters.send(r.getKey().origin(), name, r.getValue()));
-            LOG.debugf("Wrote %d records to %s (%d rejected)", (Object) bound.size(), table, rejected.size());
+            LOG.debugf("Pipeline %s: wrote %d records to %s (%d rejected)", chunk.get(0).origin().pipeline(),
+                    bound.size(), table, rejected.size());
         }
 
         private static void rollback(Connection connection, Exception failure) {

@@ -1,15 +1,19 @@
 package dev.sluice.sink;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import dev.sluice.config.SluiceConfig;
 import io.quarkus.arc.Unremovable;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -21,11 +25,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 @Unremovable // looked up through the Camel registry by the Kafka sinks
 public class KafkaProducers {
 
-    private final String bootstrapServers;
+    private final SluiceConfig.Kafka config;
     private volatile Producer<byte[], byte[]> producer;
 
     public KafkaProducers(SluiceConfig config) {
-        this.bootstrapServers = config.kafka().bootstrapServers();
+        this.config = config.kafka();
     }
 
     public Producer<byte[], byte[]> producer() {
@@ -34,8 +38,8 @@ public class KafkaProducers {
             synchronized (this) {
                 current = producer;
                 if (current == null) {
-                    current = new KafkaProducer<>(Map.of(
-                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    Map<String, Object> settings = new HashMap<>(Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                             ProducerConfig.CLIENT_ID_CONFIG, "sluice",
                             ProducerConfig.ACKS_CONFIG, "all",
                             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -44,13 +48,25 @@ public class KafkaProducers {
                             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
                             ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                             // a send to a broker that is away fails fast, and the sink retries it
-                            ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000),
-                            new ByteArraySerializer(), new ByteArraySerializer());
+                            ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000));
+                    settings.putAll(security(config));
+                    current = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
                     producer = current;
                 }
             }
         }
         return current;
+    }
+
+    /** The security settings of every Kafka client of the service, from {@code sluice.kafka.*}. */
+    public static Map<String, Object> security(SluiceConfig.Kafka kafka) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, kafka.securityProtocol());
+        kafka.saslMechanism().ifPresent(value -> settings.put(SaslConfigs.SASL_MECHANISM, value));
+        kafka.saslJaasConfig().ifPresent(value -> settings.put(SaslConfigs.SASL_JAAS_CONFIG, value));
+        kafka.sslTruststoreLocation().ifPresent(value -> settings.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, value));
+        kafka.sslTruststorePassword().ifPresent(value -> settings.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, value));
+        return settings;
     }
 
     @PreDestroy

@@ -16,7 +16,6 @@ import dev.sluice.retry.DependencyHealth;
 import dev.sluice.retry.UnavailableException;
 import dev.sluice.stage.InvalidRecordException;
 import dev.sluice.stage.Json;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -37,7 +36,6 @@ import org.jboss.logging.Logger;
  * that may pass (broker down, leader moving) are retried with growing pauses for as long as the pipeline runs, and
  * reported by readiness; a record the broker refuses for good (too large) is dead-lettered.
  */
-@RegisterForReflection(fields = false)
 public class KafkaSink implements Processor {
 
     private static final Logger LOG = Logger.getLogger(KafkaSink.class);
@@ -111,14 +109,15 @@ public class KafkaSink implements Processor {
                     }
                 }
             }
+            String pipeline = entries.get(0).origin().pipeline();
             if (transientFailure == null) {
                 health.ok(name);
-                LOG.debugf("Wrote %d records to topic %s", (Object) sent.size(), topic);
+                LOG.debugf("Pipeline %s: wrote %d records to topic %s", pipeline, sent.size(), topic);
                 return;
             }
             health.failing(name, transientFailure);
-            LOG.warnf("Write of %d records to topic %s failed, retrying in %d ms: %s", retry.size(), topic,
-                    backoff.next().toMillis(), transientFailure.getMessage());
+            LOG.warnf("Pipeline %s: write of %d records to topic %s failed, retrying in %d ms: %s", pipeline,
+                    retry.size(), topic, backoff.next().toMillis(), transientFailure.getMessage());
             backoff.pause(context, name, transientFailure);
             pending = retry;
         }

@@ -1,6 +1,5 @@
 package dev.sluice.source;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.AsyncCallback;
@@ -14,7 +13,6 @@ import org.apache.camel.support.AsyncProcessorSupport;
  */
 @ApplicationScoped
 @Named("awaitSettled")
-@RegisterForReflection(fields = false)
 public class AwaitSettled extends AsyncProcessorSupport {
 
     @Override

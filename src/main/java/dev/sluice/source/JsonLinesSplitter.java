@@ -8,7 +8,6 @@ import java.util.Iterator;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.metrics.PipelineStats;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
@@ -25,7 +24,6 @@ import org.apache.camel.Exchange;
  */
 @ApplicationScoped
 @Named("jsonLines")
-@RegisterForReflection(methods = true, fields = false)
 public class JsonLinesSplitter {
 
     private final PipelineMetrics metrics;

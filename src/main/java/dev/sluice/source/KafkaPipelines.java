@@ -12,6 +12,8 @@ import jakarta.enterprise.event.Observes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.Service;
+import dev.sluice.sink.KafkaProducers;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConsumer;
 import org.apache.camel.component.kafka.PollOnError;
@@ -36,8 +38,11 @@ public class KafkaPipelines extends LifecycleStrategySupport {
         this.config = config;
     }
 
+    /** Watches Kafka consumers being added, and gives every Kafka endpoint the service's security settings. */
     void register(@Observes BeforeConfigure event) {
         event.getCamelContext().addLifecycleStrategy(this);
+        KafkaComponent kafka = event.getCamelContext().getComponent("kafka", KafkaComponent.class);
+        kafka.getConfiguration().setAdditionalProperties(KafkaProducers.security(config.kafka()));
     }
 
     /** The committer of a Kafka pipeline, or null if the route does not consume from Kafka. */

@@ -1,7 +1,6 @@
 package dev.sluice.source;
 
 import dev.sluice.metrics.PipelineMetrics;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
@@ -23,7 +22,6 @@ import org.apache.camel.component.kafka.KafkaConstants;
  */
 @ApplicationScoped
 @Named("kafkaRecords")
-@RegisterForReflection(fields = false)
 public class KafkaRecords implements Processor {
 
     private final KafkaPipelines pipelines;

@@ -36,6 +36,7 @@ public final class RecordOrigin implements Synchronization {
     private final byte[] payload;
     private final SourceAck ack;
     private final boolean truncated;
+    private final long readNanos = System.nanoTime();
     private final AtomicReference<State> state = new AtomicReference<>(State.IN_FLIGHT);
 
     /**
@@ -105,7 +106,7 @@ public final class RecordOrigin implements Synchronization {
     /** The sink has the record. */
     public void written() {
         if (state.compareAndSet(State.BATCHED, State.WRITTEN)) {
-            pipeline.recordWritten();
+            pipeline.recordWritten(readNanos);
             ack.release();
         }
     }

@@ -5,7 +5,6 @@ import java.util.Map;
 import dev.sluice.config.SluiceConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -17,7 +16,6 @@ import jakarta.inject.Named;
  */
 @ApplicationScoped
 @Named("anomalyDetector")
-@RegisterForReflection(fields = false)
 public class AnomalyDetector implements PipelineStage {
 
     private final double threshold;

@@ -9,7 +9,6 @@ import java.time.temporal.TemporalAccessor;
 import java.util.Date;
 import java.util.Map;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
@@ -27,7 +26,6 @@ import jakarta.inject.Named;
  */
 @ApplicationScoped
 @Named("fields")
-@RegisterForReflection(methods = true, fields = false)
 public class Fields {
 
     static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX")

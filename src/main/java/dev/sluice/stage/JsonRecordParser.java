@@ -16,7 +16,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.source.RecordOrigin;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -31,7 +30,6 @@ import org.apache.camel.Processor;
  * {@code required} (must be present with that type) and {@code optional} (may be absent or null, else must have
  * that type). Fields not listed are kept as they are.
  */
-@RegisterForReflection(fields = false)
 public class JsonRecordParser implements Processor {
 
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
@@ -72,13 +70,22 @@ public class JsonRecordParser implements Processor {
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
         Object body = exchange.getIn().getBody();
-        if (body instanceof Map<?, ?> record && RecordOrigin.of(exchange) != null) {
-            check((Map<String, Object>) record);
-            return;
+        RecordOrigin origin = RecordOrigin.of(exchange);
+        if (!(body instanceof Map<?, ?> && origin != null)) {
+            origin = exchange.getIn().getMandatoryBody(RecordOrigin.class);
+            origin.attachTo(exchange);
         }
-        RecordOrigin origin = exchange.getIn().getMandatoryBody(RecordOrigin.class);
-        origin.attachTo(exchange);
-        exchange.getIn().setBody(parse(origin));
+        try {
+            if (body instanceof Map<?, ?> record) {
+                check((Map<String, Object>) record);
+            } else {
+                exchange.getIn().setBody(parse(origin));
+            }
+        } catch (InvalidRecordException e) {
+            origin.stats().stage("parse", "failed");
+            throw e;
+        }
+        origin.stats().stage("parse", "out");
     }
 
     /** Parses and validates one record; public so Java pipelines and tests use the same rules. */

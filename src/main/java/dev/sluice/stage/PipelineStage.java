@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
+import dev.sluice.source.RecordOrigin;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -57,7 +58,7 @@ public interface PipelineStage extends AsyncProcessor {
         try {
             result = applyAsync(exchange.getIn().getMandatoryBody(Map.class));
         } catch (Exception e) {
-            exchange.setException(new StageException(name(), e));
+            complete(exchange, CompletableFuture.failedFuture(e));
             callback.done(true);
             return true;
         }
@@ -75,15 +76,23 @@ public interface PipelineStage extends AsyncProcessor {
     }
 
     private void complete(Exchange exchange, CompletableFuture<Map<String, Object>> future) {
+        String outcome;
         try {
             Map<String, Object> out = future.join();
             if (out == null) {
                 exchange.setRouteStop(true);
+                outcome = "filtered";
             } else {
                 exchange.getIn().setBody(out);
+                outcome = "out";
             }
         } catch (CompletionException e) {
             exchange.setException(new StageException(name(), e.getCause()));
+            outcome = "failed";
+        }
+        RecordOrigin origin = RecordOrigin.of(exchange);
+        if (origin != null) {
+            origin.stats().stage(name(), outcome);
         }
     }
 

@@ -21,7 +21,7 @@ import dev.sluice.retry.Backoff;
 import dev.sluice.retry.DependencyHealth;
 import dev.sluice.retry.UnavailableException;
 import dev.sluice.sink.Database;
-import io.quarkus.runtime.annotations.RegisterForReflection;
+import dev.sluice.source.RecordOrigin;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -42,7 +42,6 @@ import org.jboss.logging.Logger;
  * {@code targetField}). While the table cannot be loaded (database down, file missing) the stage waits and retries
  * like a sink, and readiness says why; records are never dead-lettered for it.
  */
-@RegisterForReflection(fields = false)
 public class ReferenceLookup implements Processor {
 
     private static final Logger LOG = Logger.getLogger(ReferenceLookup.class);
@@ -86,6 +85,10 @@ public class ReferenceLookup implements Processor {
         Object key = record.get(keyField);
         String value = key == null ? null : table(exchange.getContext()).get(key.toString());
         record.put(targetField, value != null ? value : defaultValue);
+        RecordOrigin origin = RecordOrigin.of(exchange);
+        if (origin != null) {
+            origin.stats().stage("lookup " + targetField, "out");
+        }
     }
 
     /** The cached table, loaded on first use. */
