@@ -1,0 +1,83 @@
+package dev.sluice.ops;
+
+import static dev.sluice.PipelineFiles.awaitDone;
+import static dev.sluice.PipelineFiles.drop;
+import static io.restassured.RestAssured.given;
+import static io.restassured.RestAssured.when;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.sluice.PipelineFiles;
+import dev.sluice.Rows;
+import dev.sluice.sink.Database;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pipeline whose records go to the dead-letter queue too often pauses its source: nothing more is read, nothing in
+ * flight is lost, readiness says why, and it resumes on request.
+ */
+@QuarkusTest
+@TestProfile(ErrorBudgetTest.TightBudget.class)
+class ErrorBudgetTest {
+
+    static final Path IN = Path.of("target/test-data/budget/in");
+    static final Path DONE = Path.of("target/test-data/budget/done");
+
+    public static class TightBudget implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            PipelineFiles.clean(IN);
+            PipelineFiles.clean(DONE);
+            return Map.of("sluice.error-budget.min-records", "10", "sluice.error-budget.threshold", "0.5",
+                    "sluice.error-budget.pause", "PT1H",
+                    "sluice.pipelines.robot-telemetry-etl.input-dir", IN.toString());
+        }
+    }
+
+    @Inject
+    Database database;
+
+    @Test
+    void tooManyDeadLettersPauseTheSourceUntilResumed() throws Exception {
+        Rows rows = new Rows(database);
+        rows.execute("DELETE FROM robot_telemetry");
+        StringBuilder bad = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            bad.append("not json ").append(i).append('\n');
+        }
+        drop(IN, "bad.jsonl", bad.toString().getBytes(StandardCharsets.UTF_8));
+        awaitDone(IN, "bad.jsonl", DONE);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> when().get("/pipelines/robot-telemetry-etl").then()
+                .body("status", is("Suspended")));
+        when().get("/q/health/ready").then().statusCode(503);
+        String reason = when().get("/q/health/ready").then().extract()
+                .path("checks.find { it.name == 'sluice-dependencies' }.data.'pipeline robot-telemetry-etl'");
+        assertThat(reason).startsWith("paused: ").contains("of the last").contains("dead-lettered within PT1M");
+        when().get("/q/health/live").then().statusCode(200);
+
+        drop(IN, "good.jsonl", ("{\"robot_id\":\"b-1\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        Thread.sleep(3000);
+        assertThat(IN.resolve("good.jsonl")).as("a paused pipeline reads nothing").exists();
+        assertThat(rows.count("robot_telemetry")).isZero();
+
+        given().post("/pipelines/robot-telemetry-etl/resume").then().statusCode(200).body("status", is("Started"));
+
+        awaitDone(IN, "good.jsonl", DONE);
+        assertThat(rows.count("robot_telemetry")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> when().get("/q/health/ready").then().statusCode(200));
+        assertThat(Files.exists(IN.resolve("bad.jsonl"))).isFalse();
+    }
+}
