@@ -114,22 +114,12 @@ public final class Sources {
         }
     }
 
-    static final class Java extends Source {
+    static final class Java extends FedSource {
         private final DataSource source;
         private volatile Thread feeder;
 
         Java(DataSource source) {
             this.source = source;
-        }
-
-        @Override
-        String uri(String pipeline) {
-            return "direct:sluice-" + pipeline;
-        }
-
-        @Override
-        void route(RouteDefinition route, SluiceApi api, Consumer<ProcessorDefinition<?>> recordSteps) {
-            recordSteps.accept(route);
         }
 
         @Override

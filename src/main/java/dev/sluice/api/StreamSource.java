@@ -6,15 +6,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.source.Location;
 import dev.sluice.source.RecordOrigin;
 import dev.sluice.source.SourceAck;
 import dev.sluice.stage.Json;
-import org.apache.camel.model.ProcessorDefinition;
-import org.apache.camel.model.RouteDefinition;
 
 /**
  * Records handed to a running pipeline by your code ({@link #ingest}) or over HTTP. A record counts against the
@@ -23,7 +20,7 @@ import org.apache.camel.model.RouteDefinition;
  * sink that falls behind never makes memory grow. One thread of the stream hands the records to the pipeline in the
  * order they came.
  */
-public final class StreamSource extends Source {
+public final class StreamSource extends FedSource {
 
     /** What {@link #ingest} does when the stream is full. */
     public enum WhenFull {
@@ -107,16 +104,6 @@ public final class StreamSource extends Source {
         };
         waiting.add(new RecordOrigin(pipeline.stats(), new Location.Item("stream", handedIn.incrementAndGet()), json,
                 permit, false));
-    }
-
-    @Override
-    String uri(String pipeline) {
-        return "direct:sluice-" + pipeline;
-    }
-
-    @Override
-    void route(RouteDefinition route, SluiceApi api, Consumer<ProcessorDefinition<?>> recordSteps) {
-        recordSteps.accept(route);
     }
 
     @Override

@@ -75,14 +75,7 @@ public class ErrorBudget {
         }
         timer.cancel(false);
         windows.remove(pipeline);
-        Route route = camel.getRoute(pipeline);
-        try {
-            if (route != null && route.getConsumer() instanceof Suspendable) {
-                camel.getRouteController().resumeRoute(pipeline);
-            }
-        } catch (Exception e) {
-            LOG.errorf(e, "Pipeline %s could not be resumed", pipeline);
-        }
+        control(pipeline, "resumed", () -> camel.getRouteController().resumeRoute(pipeline));
         health.ok(name(pipeline));
         LOG.infof("Pipeline %s resumed", pipeline);
         return true;
@@ -97,16 +90,24 @@ public class ErrorBudget {
         LOG.errorf("Pipeline %s %s; it resumes in %s or on POST /pipelines/%s/resume", pipeline, reason, config.pause(),
                 pipeline);
         // suspend from another thread: this one is the pipeline's own, which the suspension waits for
-        scheduler.execute(() -> {
-            Route route = camel.getRoute(pipeline);
-            try {
-                if (route != null && route.getConsumer() instanceof Suspendable) {
-                    camel.getRouteController().suspendRoute(pipeline);
-                }
-            } catch (Exception e) {
-                LOG.errorf(e, "Pipeline %s could not be paused", pipeline);
+        scheduler.execute(() -> control(pipeline, "paused", () -> camel.getRouteController().suspendRoute(pipeline)));
+    }
+
+    /** Suspends or resumes a pipeline whose source can be suspended; logs if that fails. */
+    private void control(String pipeline, String done, RouteAction action) {
+        Route route = camel.getRoute(pipeline);
+        try {
+            if (route != null && route.getConsumer() instanceof Suspendable) {
+                action.run();
             }
-        });
+        } catch (Exception e) {
+            LOG.errorf(e, "Pipeline %s could not be %s", pipeline, done);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RouteAction {
+        void run() throws Exception;
     }
 
     private static String name(String pipeline) {

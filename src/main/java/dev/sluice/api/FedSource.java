@@ -1,0 +1,20 @@
+package dev.sluice.api;
+
+import java.util.function.Consumer;
+
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
+
+/** A source whose records Java code hands to the pipeline's route, through a {@code direct:} endpoint of its own. */
+abstract class FedSource extends Source {
+
+    @Override
+    final String uri(String pipeline) {
+        return "direct:sluice-" + pipeline;
+    }
+
+    @Override
+    final void route(RouteDefinition route, SluiceApi api, Consumer<ProcessorDefinition<?>> recordSteps) {
+        recordSteps.accept(route);
+    }
+}
