@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS robot_telemetry (
     attributes      CHARACTER VARYING,
     origin_source   VARCHAR(1024),
     origin_position BIGINT,
+    -- when the row was written: left to the database, read by operators and the benchmark's latency figures
+    written_at      TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP,
     PRIMARY KEY (robot_id, seq)
 );
 
