@@ -2,7 +2,6 @@ package dev.sluice.sink;
 
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,8 +23,8 @@ import org.apache.camel.spi.Registry;
 import org.jboss.logging.Logger;
 
 /**
- * Writes a {@link Batch} to a table in one transaction, with one parameterised batch insert that skips rows whose
- * primary key is already there (see {@link TableMapping}). Declared in a pipeline's {@code beans:} with the
+ * Writes a {@link Batch} to a table in one transaction, skipping rows whose primary key is already there (see
+ * {@link TableMapping} and {@link RowWriter}). Declared in a pipeline's {@code beans:} with the
  * property {@code table}.
  *
  * <p>
@@ -103,38 +102,33 @@ public class JdbcSink implements Processor {
         private void insert(List<Batch.Entry> chunk) throws SQLException {
             List<Batch.Entry> bound = new ArrayList<>(chunk.size());
             List<Map.Entry<Batch.Entry, InvalidRecordException>> rejected = new ArrayList<>();
-            int[] counts;
+            int inserted;
             try (Connection connection = database.connection()) {
                 TableMapping target = mapping(connection);
                 connection.setAutoCommit(false);
-                try (PreparedStatement insert = connection.prepareStatement(target.insertSql())) {
+                try (RowWriter rows = RowWriter.open(connection, target)) {
                     for (Batch.Entry entry : chunk) {
                         try {
-                            target.bind(insert, entry.record(), entry.origin());
-                            insert.addBatch();
+                            rows.add(target.row(entry.record(), entry.origin()));
                             bound.add(entry);
                         } catch (InvalidRecordException e) {
-                            insert.clearParameters();
                             rejected.add(Map.entry(entry, e));
                         }
                     }
-                    counts = bound.isEmpty() ? new int[0] : insert.executeBatch();
+                    inserted = bound.isEmpty() ? 0 : rows.write();
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
                     rollback(connection, e);
                     throw e;
                 }
             }
-            for (int i = 0; i < bound.size(); i++) {
-                Batch.Entry entry = bound.get(i);
-                if (i < counts.length && counts[i] == 0) {
-                    entry.origin().stats().recordDuplicate();
-                }
-                entry.origin().written();
+            for (int i = inserted; i < bound.size(); i++) {
+                chunk.get(0).origin().stats().recordDuplicate();
             }
+            bound.forEach(entry -> entry.origin().written());
             rejected.forEach(r -> deadLetters.send(r.getKey().origin(), name, r.getValue()));
-            LOG.debugf("Pipeline %s: wrote %d records to %s (%d rejected)", chunk.get(0).origin().pipeline(),
-                    bound.size(), table, rejected.size());
+            LOG.debugf("Pipeline %s: wrote %d records to %s (%d already there, %d rejected)",
+                    chunk.get(0).origin().pipeline(), bound.size(), table, bound.size() - inserted, rejected.size());
         }
 
         private static void rollback(Connection connection, Exception failure) {

@@ -9,8 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +23,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.source.RecordOrigin;
 import dev.sluice.stage.InvalidRecordException;
 import dev.sluice.stage.Json;
+import dev.sluice.stage.Timestamps;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,6 +52,8 @@ final class TableMapping {
     private final List<Column> columns;
     private final Set<String> fieldColumns;
     private final String insertSql;
+    private final String columnList;
+    private final String onConflict;
 
     private TableMapping(String table, List<Column> columns, List<String> keys) {
         this.table = table;
@@ -58,11 +61,11 @@ final class TableMapping {
         this.fieldColumns = columns.stream().map(Column::name)
                 .filter(n -> !n.equals(ATTRIBUTES) && !n.equals(ORIGIN_SOURCE) && !n.equals(ORIGIN_POSITION))
                 .collect(Collectors.toUnmodifiableSet());
-        String names = columns.stream().map(Column::name).collect(Collectors.joining(", "));
+        this.columnList = columns.stream().map(Column::name).collect(Collectors.joining(", "));
         String marks = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
-        this.insertSql = "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")"
-                // No conflict target: H2 accepts only this form, and PostgreSQL reads it the same way.
-                + (keys.isEmpty() ? "" : " ON CONFLICT DO NOTHING");
+        this.onConflict = keys.isEmpty() ? "" : " ON CONFLICT DO NOTHING";
+        // No conflict target: H2 accepts only this form, and PostgreSQL reads it the same way.
+        this.insertSql = "INSERT INTO " + table + " (" + columnList + ") VALUES (" + marks + ")" + onConflict;
     }
 
     static TableMapping read(Connection connection, String table) throws SQLException {
@@ -104,19 +107,91 @@ final class TableMapping {
         return insertSql;
     }
 
-    /** Binds one record to the insert; a value that does not fit its column makes the record invalid. */
-    void bind(PreparedStatement statement, Map<String, Object> record, RecordOrigin origin)
-            throws SQLException, InvalidRecordException {
-        for (int i = 0; i < columns.size(); i++) {
+    /** The insert of every row of {@code staging} (same columns), skipping keys already in the table. */
+    String insertFromSql(String staging) {
+        return "INSERT INTO " + table + " (" + columnList + ") SELECT " + columnList + " FROM " + staging + onConflict;
+    }
+
+    /** Every column's value for one record, in column order; a value that does not fit its column is an error. */
+    Object[] row(Map<String, Object> record, RecordOrigin origin) throws InvalidRecordException {
+        Object[] row = new Object[columns.size()];
+        for (int i = 0; i < row.length; i++) {
+            Column column = columns.get(i);
+            row[i] = switch (column.name()) {
+                case ATTRIBUTES -> attributes(record);
+                case ORIGIN_SOURCE -> origin.source();
+                case ORIGIN_POSITION -> origin.position();
+                default -> columnValue(column, record.get(column.name()));
+            };
+        }
+        return row;
+    }
+
+    /** Binds one {@link #row} to the insert. */
+    void bind(PreparedStatement statement, Object[] row) throws SQLException {
+        for (int i = 0; i < row.length; i++) {
             Column column = columns.get(i);
             int index = i + 1;
-            switch (column.name()) {
-                case ATTRIBUTES -> bindText(statement, index, column, attributes(record));
-                case ORIGIN_SOURCE -> statement.setString(index, origin.source());
-                case ORIGIN_POSITION -> statement.setLong(index, origin.position());
-                default -> bindValue(statement, index, column, record.get(column.name()));
+            Object value = row[i];
+            if (value == null) {
+                statement.setNull(index, column.isJson() ? Types.OTHER : column.jdbcType());
+            } else if (value instanceof Long number) {
+                statement.setLong(index, number);
+            } else if (value instanceof Double number) {
+                statement.setDouble(index, number);
+            } else if (value instanceof BigDecimal number) {
+                statement.setBigDecimal(index, number);
+            } else if (value instanceof Boolean flag) {
+                statement.setBoolean(index, flag);
+            } else if (value instanceof OffsetDateTime time) {
+                statement.setObject(index, time);
+            } else if (column.isJson()) {
+                statement.setObject(index, value, Types.OTHER);
+            } else {
+                statement.setString(index, (String) value);
             }
         }
+    }
+
+    /**
+     * Appends one {@link #row} as a line of PostgreSQL's COPY text format. A timestamp without time zone gets the
+     * local time of this JVM's zone, as pgjdbc's binding stores it.
+     */
+    void copyLine(StringBuilder out, Object[] row) {
+        for (int i = 0; i < row.length; i++) {
+            if (i > 0) {
+                out.append('\t');
+            }
+            Object value = row[i];
+            if (value == null) {
+                out.append("\\N");
+            } else if (value instanceof OffsetDateTime time && columns.get(i).jdbcType() == Types.TIMESTAMP) {
+                out.append(time.atZoneSameInstant(ZoneId.systemDefault()).toLocalDateTime());
+            } else if (value instanceof String text) {
+                escape(out, text);
+            } else {
+                out.append(value);
+            }
+        }
+        out.append('\n');
+    }
+
+    private static void escape(StringBuilder out, String text) {
+        for (int c = 0; c < text.length(); c++) {
+            char ch = text.charAt(c);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(ch);
+            }
+        }
+    }
+
+    /** The column names in {@link #row} order, for COPY and the insert from the staging table. */
+    String columnList() {
+        return columnList;
     }
 
     private String attributes(Map<String, Object> record) throws InvalidRecordException {
@@ -129,37 +204,24 @@ final class TableMapping {
         return rest.isEmpty() ? null : json(rest);
     }
 
-    private static void bindText(PreparedStatement statement, int index, Column column, String text) throws SQLException {
-        if (text == null) {
-            statement.setNull(index, column.isJson() ? Types.OTHER : Types.VARCHAR);
-        } else if (column.isJson()) {
-            statement.setObject(index, text, Types.OTHER);
-        } else {
-            statement.setString(index, text);
-        }
-    }
-
-    private static void bindValue(PreparedStatement statement, int index, Column column, Object value)
-            throws SQLException, InvalidRecordException {
+    /** What a column stores for a field's value: null, Long, Double, BigDecimal, Boolean, OffsetDateTime or text. */
+    private static Object columnValue(Column column, Object value) throws InvalidRecordException {
         if (value == null) {
-            statement.setNull(index, column.isJson() ? Types.OTHER : column.jdbcType());
-            return;
+            return null;
         }
-        switch (column.jdbcType()) {
-            case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> statement.setLong(index,
-                    integer(column, value));
-            case Types.DOUBLE, Types.FLOAT, Types.REAL -> statement.setDouble(index, number(column, value).doubleValue());
-            case Types.NUMERIC, Types.DECIMAL -> statement.setBigDecimal(index,
-                    new BigDecimal(number(column, value).toString()));
+        return switch (column.jdbcType()) {
+            case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> integer(column, value);
+            case Types.DOUBLE, Types.FLOAT, Types.REAL -> number(column, value).doubleValue();
+            case Types.NUMERIC, Types.DECIMAL -> new BigDecimal(number(column, value).toString());
             case Types.BOOLEAN, Types.BIT -> {
                 if (!(value instanceof Boolean b)) {
                     throw mismatch(column, value, "a boolean");
                 }
-                statement.setBoolean(index, b);
+                yield b;
             }
-            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> statement.setObject(index, timestamp(column, value));
-            default -> bindText(statement, index, column, text(column, value));
-        }
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> timestamp(column, value);
+            default -> text(column, value);
+        };
     }
 
     /** A value for a text or JSON column: JSON for JSON columns and nested values, else its plain text. */
@@ -188,12 +250,9 @@ final class TableMapping {
     }
 
     private static OffsetDateTime timestamp(Column column, Object value) throws InvalidRecordException {
-        if (value instanceof String s) {
-            try {
-                return OffsetDateTime.parse(s).withOffsetSameInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e) {
-                // reported below
-            }
+        OffsetDateTime time = value instanceof String s ? Timestamps.parse(s) : null;
+        if (time != null) {
+            return time.withOffsetSameInstant(ZoneOffset.UTC);
         }
         throw mismatch(column, value, "an ISO-8601 timestamp with offset");
     }

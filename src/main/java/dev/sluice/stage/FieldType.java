@@ -1,8 +1,6 @@
 package dev.sluice.stage;
 
 import java.math.BigInteger;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +25,7 @@ public enum FieldType {
             case INTEGER -> value instanceof Integer || value instanceof Long || value instanceof BigInteger;
             case NUMBER -> value instanceof Number;
             case BOOLEAN -> value instanceof Boolean;
-            case TIMESTAMP -> value instanceof String s && isTimestamp(s);
+            case TIMESTAMP -> value instanceof String s && Timestamps.parse(s) != null;
             case OBJECT -> value instanceof Map;
             case ARRAY -> value instanceof List;
         };
@@ -40,14 +38,5 @@ public enum FieldType {
             case OBJECT, ARRAY -> "an " + name().toLowerCase(Locale.ROOT);
             default -> "a " + name().toLowerCase(Locale.ROOT);
         };
-    }
-
-    private static boolean isTimestamp(String s) {
-        try {
-            OffsetDateTime.parse(s);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
-        }
     }
 }
