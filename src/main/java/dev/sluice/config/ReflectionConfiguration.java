@@ -5,9 +5,11 @@ import dev.sluice.retry.UnavailableException;
 import dev.sluice.sink.JdbcSink;
 import dev.sluice.sink.KafkaSink;
 import dev.sluice.source.JsonLinesSplitter;
+import dev.sluice.stage.FieldEquals;
 import dev.sluice.stage.Fields;
 import dev.sluice.stage.InvalidRecordException;
 import dev.sluice.stage.JsonRecordParser;
+import dev.sluice.stage.ProcessingTime;
 import dev.sluice.stage.ReferenceLookup;
 import dev.sluice.stage.StageException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -22,7 +24,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 @RegisterForReflection(targets = {
         // beans: pipelines create them and Camel calls their setters
-        JsonRecordParser.class, ReferenceLookup.class, JdbcSink.class, KafkaSink.class,
+        JsonRecordParser.class, ReferenceLookup.class, FieldEquals.class, ProcessingTime.class, JdbcSink.class,
+        KafkaSink.class,
         // bean: / method: pipelines call their methods by name
         Fields.class, JsonLinesSplitter.class,
         // exceptions the error handling matches by type
