@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.batch.Batch;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.deadletter.DeadLetterQueue;
@@ -125,12 +124,8 @@ public class KafkaSink implements Processor {
 
     private ProducerRecord<byte[], byte[]> record(Map<String, Object> record) throws InvalidRecordException {
         Object key = record.get(keyField);
-        try {
-            return new ProducerRecord<>(topic, key == null ? null : key.toString().getBytes(StandardCharsets.UTF_8),
-                    Json.MAPPER.writeValueAsBytes(record));
-        } catch (JsonProcessingException e) {
-            throw new InvalidRecordException("cannot write as JSON: " + e.getOriginalMessage());
-        }
+        return new ProducerRecord<>(topic, key == null ? null : key.toString().getBytes(StandardCharsets.UTF_8),
+                Json.writeBytes(record));
     }
 
     @Override

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.source.RecordOrigin;
 import dev.sluice.stage.InvalidRecordException;
 import dev.sluice.stage.Json;
@@ -201,7 +200,7 @@ final class TableMapping {
                 rest.put(k, v);
             }
         });
-        return rest.isEmpty() ? null : json(rest);
+        return rest.isEmpty() ? null : Json.writeString(rest);
     }
 
     /** What a column stores for a field's value: null, Long, Double, BigDecimal, Boolean, OffsetDateTime or text. */
@@ -227,7 +226,7 @@ final class TableMapping {
     /** A value for a text or JSON column: JSON for JSON columns and nested values, else its plain text. */
     private static String text(Column column, Object value) throws InvalidRecordException {
         if (column.isJson() || value instanceof Map || value instanceof List) {
-            return json(value);
+            return Json.writeString(value);
         }
         return value.toString();
     }
@@ -263,11 +262,4 @@ final class TableMapping {
                 + (shown.length() > 80 ? shown.substring(0, 77) + "..." : shown));
     }
 
-    private static String json(Object value) throws InvalidRecordException {
-        try {
-            return Json.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new InvalidRecordException("cannot write as JSON: " + e.getOriginalMessage());
-        }
-    }
 }
