@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sluice.batch.Batch;
 import dev.sluice.config.SluiceConfig;
@@ -37,8 +38,15 @@ public class JdbcSink implements Processor {
 
     private static final Logger LOG = Logger.getLogger(JdbcSink.class);
 
+    /**
+     * After a batch met keys already in the table (a replay after a crash, a file read twice), the next batches go
+     * through staging: each would likely meet more, and a failed COPY costs as much as a good one.
+     */
+    private static final int STAGED_AFTER_CONFLICT = 100;
+
     private String table;
     private volatile TableMapping mapping;
+    private final AtomicInteger stagedBatches = new AtomicInteger();
 
     public void setTable(String table) {
         this.table = table;
@@ -106,7 +114,8 @@ public class JdbcSink implements Processor {
             try (Connection connection = database.connection()) {
                 TableMapping target = mapping(connection);
                 connection.setAutoCommit(false);
-                try (RowWriter rows = RowWriter.open(connection, target)) {
+                boolean direct = stagedBatches.getAndUpdate(left -> Math.max(0, left - 1)) == 0;
+                try (RowWriter rows = RowWriter.open(connection, target, direct)) {
                     for (Batch.Entry entry : chunk) {
                         try {
                             rows.add(target.row(entry.record(), entry.origin()));
@@ -117,6 +126,9 @@ public class JdbcSink implements Processor {
                     }
                     inserted = bound.isEmpty() ? 0 : rows.write();
                     connection.commit();
+                    if (rows.conflicted()) {
+                        stagedBatches.set(STAGED_AFTER_CONFLICT);
+                    }
                 } catch (SQLException | RuntimeException e) {
                     rollback(connection, e);
                     throw e;

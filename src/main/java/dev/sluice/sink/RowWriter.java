@@ -5,15 +5,17 @@ import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 
 import org.postgresql.PGConnection;
 
 /**
  * Writes one batch of rows to a table, inside the caller's transaction, skipping keys the table already holds.
- * PostgreSQL gets the rows by COPY into a temporary staging table, then one {@code INSERT ... SELECT ... ON CONFLICT
- * DO NOTHING}: half the database's CPU of a batch of single-row inserts and a third of the client's (bench/). Every
- * other database gets a JDBC batch insert.
+ * PostgreSQL gets the rows by COPY: straight into the table while no key is there yet (the common case: new
+ * records), else into a temporary staging table and then one {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}.
+ * Either costs the database a fraction of a batch of single-row inserts (docs/benchmarks.md). Every other database
+ * gets a JDBC batch insert.
  */
 abstract class RowWriter implements AutoCloseable {
 
@@ -23,8 +25,9 @@ abstract class RowWriter implements AutoCloseable {
         this.mapping = mapping;
     }
 
-    static RowWriter open(Connection connection, TableMapping mapping) throws SQLException {
-        return connection.isWrapperFor(PGConnection.class) ? new PostgresCopy(connection, mapping)
+    /** {@code direct}: try COPY straight into the table first (PostgreSQL only). */
+    static RowWriter open(Connection connection, TableMapping mapping, boolean direct) throws SQLException {
+        return connection.isWrapperFor(PGConnection.class) ? new PostgresCopy(connection, mapping, direct)
                 : new BatchInsert(connection, mapping);
     }
 
@@ -33,6 +36,11 @@ abstract class RowWriter implements AutoCloseable {
 
     /** Writes the rows added; returns how many were new (the rest had keys already in the table). */
     abstract int write() throws SQLException;
+
+    /** Whether the direct COPY met a key already in the table (and the rows went through staging). */
+    boolean conflicted() {
+        return false;
+    }
 
     @Override
     public abstract void close() throws SQLException;
@@ -67,14 +75,19 @@ abstract class RowWriter implements AutoCloseable {
     }
 
     private static final class PostgresCopy extends RowWriter {
+        private static final String UNIQUE_VIOLATION = "23505";
+
         private final Connection connection;
         private final String staging;
+        private final boolean direct;
         private final StringBuilder rows = new StringBuilder(1 << 16);
+        private boolean conflicted;
 
-        PostgresCopy(Connection connection, TableMapping mapping) {
+        PostgresCopy(Connection connection, TableMapping mapping, boolean direct) {
             super(mapping);
             this.connection = connection;
             this.staging = "sluice_staging_" + mapping.table().replace('.', '_');
+            this.direct = direct;
         }
 
         @Override
@@ -84,16 +97,43 @@ abstract class RowWriter implements AutoCloseable {
 
         @Override
         int write() throws SQLException {
-            try (Statement statement = connection.createStatement()) {
-                // once per connection in effect: the table lives as long as the session, emptied at each commit
-                statement.execute("CREATE TEMPORARY TABLE IF NOT EXISTS " + staging + " (LIKE " + mapping.table()
-                        + ") ON COMMIT DELETE ROWS");
-                connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + staging + " ("
-                        + mapping.columnList() + ") FROM STDIN", new StringReader(rows.toString()));
-                return statement.executeUpdate(mapping.insertFromSql(staging));
-            } catch (IOException e) {
-                throw new SQLException("COPY into " + staging + " failed", e);
+            String text = rows.toString();
+            if (direct) {
+                Savepoint beforeCopy = connection.setSavepoint();
+                try {
+                    int copied = (int) copy(mapping.table(), text);
+                    connection.releaseSavepoint(beforeCopy);
+                    return copied;
+                } catch (SQLException e) {
+                    if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    connection.rollback(beforeCopy);
+                    conflicted = true;
+                }
             }
+            try (Statement statement = connection.createStatement()) {
+                // once per connection in effect: the table lives as long as the session, emptied at each commit;
+                // only the written columns, without their NOT NULL (a serial key is filled by the real insert)
+                statement.execute("CREATE TEMPORARY TABLE IF NOT EXISTS " + staging + " ON COMMIT DELETE ROWS AS SELECT "
+                        + mapping.columnList() + " FROM " + mapping.table() + " WITH NO DATA");
+                copy(staging, text);
+                return statement.executeUpdate(mapping.insertFromSql(staging));
+            }
+        }
+
+        private long copy(String table, String text) throws SQLException {
+            try {
+                return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " ("
+                        + mapping.columnList() + ") FROM STDIN", new StringReader(text));
+            } catch (IOException e) {
+                throw new SQLException("COPY into " + table + " failed", e);
+            }
+        }
+
+        @Override
+        boolean conflicted() {
+            return conflicted;
         }
 
         @Override

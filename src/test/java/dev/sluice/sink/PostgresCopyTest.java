@@ -12,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +28,13 @@ import dev.sluice.source.RecordOrigin;
 import dev.sluice.source.TestAcks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** The COPY path on the real PostgreSQL server: every value arrives as a bound insert would store it. */
+/** The COPY paths on the real PostgreSQL server: every value arrives as a bound insert would store it. */
 class PostgresCopyTest {
 
     private static final String TEXT = "tab\there\nnew line\\back slash\r\"quoted\" \\N ünïcødé 🙂";
 
+    private final RecordOrigin origin = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"),
+            new Location.FileLine("in.jsonl", 7), new byte[0], TestAcks.NONE, false);
     private Connection connection;
 
     @BeforeEach
@@ -39,10 +42,11 @@ class PostgresCopyTest {
         connection = DriverManager.getConnection(PostgresProfile.URL, "sluice", "sluice");
         try (Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS copy_test");
-            statement.execute("CREATE TABLE copy_test (id TEXT PRIMARY KEY, note TEXT, at TIMESTAMPTZ, "
+            statement.execute("CREATE TABLE copy_test (serial_no BIGSERIAL NOT NULL, id TEXT PRIMARY KEY, note TEXT, "
+                    + "at TIMESTAMPTZ, "
                     + "local_at TIMESTAMP, reading DOUBLE PRECISION, amount NUMERIC(10,2), ok BOOLEAN, "
                     + "attributes JSONB, origin_source TEXT, origin_position BIGINT, "
-                    + "written_at TIMESTAMPTZ DEFAULT clock_timestamp())");
+                    + "written_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())");
             statement.execute("INSERT INTO copy_test (id, note) VALUES ('old', 'kept')");
         }
         connection.setAutoCommit(false);
@@ -56,6 +60,44 @@ class PostgresCopyTest {
             statement.execute("DROP TABLE copy_test");
         }
         connection.close();
+    }
+
+    @Test
+    void copiesStraightIntoTheTableWhileNoKeyIsThere() throws Exception {
+        TableMapping mapping = TableMapping.read(connection, "copy_test");
+        try (RowWriter writer = RowWriter.open(connection, mapping, true)) {
+            writer.add(mapping.row(Map.of("id", "a", "note", "first"), origin));
+            writer.add(mapping.row(Map.of("id", "b", "note", "second"), origin));
+            assertThat(writer.write()).isEqualTo(2);
+            assertThat(writer.conflicted()).isFalse();
+        }
+        connection.commit();
+        assertThat(notes()).containsExactly("a=first", "b=second", "old=kept");
+    }
+
+    @Test
+    void aKnownKeyInADirectCopyFallsBackToStagingAndSkipsOnlyThatRow() throws Exception {
+        TableMapping mapping = TableMapping.read(connection, "copy_test");
+        try (RowWriter writer = RowWriter.open(connection, mapping, true)) {
+            writer.add(mapping.row(Map.of("id", "a", "note", "new"), origin));
+            writer.add(mapping.row(Map.of("id", "old", "note", "replayed"), origin));
+            writer.add(mapping.row(Map.of("id", "a", "note", "twice in one batch"), origin));
+            assertThat(writer.write()).isEqualTo(1);
+            assertThat(writer.conflicted()).isTrue();
+        }
+        connection.commit();
+        assertThat(notes()).containsExactly("a=new", "old=kept");
+    }
+
+    private List<String> notes() throws SQLException {
+        List<String> notes = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT id, note FROM copy_test ORDER BY id")) {
+            while (rs.next()) {
+                notes.add(rs.getString(1) + "=" + rs.getString(2));
+            }
+        }
+        return notes;
     }
 
     @Test
@@ -73,10 +115,8 @@ class PostgresCopyTest {
         Map<String, Object> sparse = Map.of("id", "sparse");
         Map<String, Object> duplicate = Map.of("id", "old", "note", "replayed");
 
-        RecordOrigin origin = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"),
-                new Location.FileLine("in.jsonl", 7), new byte[0], TestAcks.NONE, false);
         int inserted;
-        try (RowWriter writer = RowWriter.open(connection, mapping)) {
+        try (RowWriter writer = RowWriter.open(connection, mapping, false)) {
             for (Map<String, Object> record : List.of(full, sparse, duplicate)) {
                 writer.add(mapping.row(record, origin));
             }
