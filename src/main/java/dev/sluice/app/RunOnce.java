@@ -29,7 +29,7 @@ public class RunOnce {
     public RunOnce(CamelContext camel, Pipelines pipelines) {
         this.camel = camel;
         this.pipelines = pipelines;
-        camel.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+        EventNotifierSupport fileFailures = new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.ExchangeFailedEvent failed
@@ -37,7 +37,23 @@ public class RunOnce {
                     failedFiles.incrementAndGet();
                 }
             }
-        });
+
+            @Override
+            public boolean isIgnoreExchangeAsyncProcessingStartedEvents() {
+                return true;
+            }
+        };
+        // only failures matter: any other exchange event Camel would make and hand over for every record
+        fileFailures.setIgnoreExchangeCreatedEvent(true);
+        fileFailures.setIgnoreExchangeCompletedEvent(true);
+        fileFailures.setIgnoreExchangeSendingEvents(true);
+        fileFailures.setIgnoreExchangeSentEvents(true);
+        fileFailures.setIgnoreExchangeRedeliveryEvents(true);
+        fileFailures.setIgnoreStepEvents(true);
+        fileFailures.setIgnoreCamelContextEvents(true);
+        fileFailures.setIgnoreRouteEvents(true);
+        fileFailures.setIgnoreServiceEvents(true);
+        camel.getManagementStrategy().addEventNotifier(fileFailures);
     }
 
     /** Blocks until drained; false if {@code timeout} (zero: none) passed first or a file failed. */

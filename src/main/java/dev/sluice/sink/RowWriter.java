@@ -5,7 +5,6 @@ import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 
 import org.postgresql.PGConnection;
@@ -34,7 +33,10 @@ abstract class RowWriter implements AutoCloseable {
     /** Adds one {@link TableMapping#row}. */
     abstract void add(Object[] row) throws SQLException;
 
-    /** Writes the rows added; returns how many were new (the rest had keys already in the table). */
+    /**
+     * Writes the rows added; returns how many were new (the rest had keys already in the table). The first statement
+     * of its transaction: a direct COPY that meets a known key rolls the transaction back before staging.
+     */
     abstract int write() throws SQLException;
 
     /** Whether the direct COPY met a key already in the table (and the rows went through staging). */
@@ -99,16 +101,14 @@ abstract class RowWriter implements AutoCloseable {
         int write() throws SQLException {
             String text = rows.toString();
             if (direct) {
-                Savepoint beforeCopy = connection.setSavepoint();
                 try {
-                    int copied = (int) copy(mapping.table(), text);
-                    connection.releaseSavepoint(beforeCopy);
-                    return copied;
+                    return (int) copy(mapping.table(), text);
                 } catch (SQLException e) {
                     if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw e;
                     }
-                    connection.rollback(beforeCopy);
+                    // the COPY is the transaction's only statement (see write): nothing else is undone
+                    connection.rollback();
                     conflicted = true;
                 }
             }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
 import dev.sluice.source.RecordOrigin;
 import dev.sluice.stage.InvalidRecordException;
 import dev.sluice.stage.Json;
@@ -168,6 +169,8 @@ final class TableMapping {
                 out.append(time.atZoneSameInstant(ZoneId.systemDefault()).toLocalDateTime());
             } else if (value instanceof String text) {
                 escape(out, text);
+            } else if (value instanceof Double number) {
+                out.append(NumberOutput.toString(number, true)); // shortest exact form, faster than Double.toString
             } else {
                 out.append(value);
             }
