@@ -13,7 +13,7 @@ import org.postgresql.PGConnection;
  * Writes one batch of rows to a table, inside the caller's transaction, skipping keys the table already holds.
  * PostgreSQL gets the rows by COPY: straight into the table while no key is there yet (the common case: new
  * records), else into a temporary staging table and then one {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}.
- * Either costs the database a fraction of a batch of single-row inserts (docs/benchmarks.md). Every other database
+ * Either costs the database a fraction of a batch of single-row inserts (docs/performance.md). Every other database
  * gets a JDBC batch insert.
  */
 abstract class RowWriter implements AutoCloseable {

@@ -7,8 +7,8 @@ import org.apache.camel.Predicate;
 
 /**
  * A filter predicate made once, from YAML: whether a record's field has a value (compared as text), or with
- * {@code negate}, has not. The same test as {@code simple: "${body[status]} != 'active'"} for a tenth of the CPU:
- * the simple language resolves {@code body[status]} anew on every record (docs/benchmarks.md).
+ * {@code negate}, has not. The same test as {@code simple: "${body[status]} != 'active'"} for a small fraction of
+ * the CPU: the simple language resolves {@code body[status]} anew on every record (docs/performance.md).
  *
  * <pre>
  * - beans:

@@ -67,7 +67,7 @@ public final class Json {
     /**
      * Writes the values parsed records hold (maps, lists, strings, numbers, booleans) straight to the generator, and
      * anything else through databind: databind looks up a serializer for every value, which was a third of the CPU
-     * of writing a row (docs/benchmarks.md).
+     * of writing a row (docs/performance.md).
      */
     private static void write(JsonGenerator generator, Object value) throws IOException {
         if (value == null) {

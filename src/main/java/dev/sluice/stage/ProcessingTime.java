@@ -10,7 +10,7 @@ import org.apache.camel.Processor;
 /**
  * Sets {@code field} of the record to the time it passes, UTC ISO-8601 with milliseconds (as {@link Fields} writes
  * dates). What {@code bean: {ref: fields, method: "set(*, 'processed_at', ${date:now})"}} does, without Camel
- * parsing the method's arguments and evaluating their expressions on every record (docs/benchmarks.md).
+ * parsing the method's arguments and evaluating their expressions on every record (docs/performance.md).
  */
 public class ProcessingTime implements Processor {
 
