@@ -267,15 +267,24 @@ public final class Bench {
         return new Latency(contender.name(), percentiles[0], percentiles[1]);
     }
 
-    /** Waits until the contender's consumer group has its partitions, so the timed input is read as it arrives. */
+    /**
+     * Waits until the contender has read and written a probe record (seq 0), then deletes its row: the timed input
+     * then meets a pipeline that is subscribed and warmed up. (Flink's Kafka source joins no consumer group, so
+     * group membership cannot tell.)
+     */
     void awaitConsuming(Process process, String name, String latencyTopic) throws Exception {
+        try (var producer = services.producer()) {
+            services.send(producer, latencyTopic, Telemetry.line(1, 0, Instant.now(), true, new SplittableRandom(1)));
+            producer.flush();
+        }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (!services.hasMembers("bench-" + name)) {
+        while (services.scalar("SELECT COUNT(*) FROM robot_telemetry WHERE seq = 0") == 0) {
             check(process.isAlive(), name + " exited, see " + WORK.resolve(name + ".log"));
-            check(System.nanoTime() < deadline, name + " did not subscribe to " + latencyTopic + " within 2 minutes");
+            check(System.nanoTime() < deadline, name + " did not write the probe record of " + latencyTopic
+                    + " within 2 minutes");
             Thread.sleep(100);
         }
-        Thread.sleep(2000); // the first poll after the assignment
+        services.scalar("WITH probe AS (DELETE FROM robot_telemetry WHERE seq = 0 RETURNING 1) SELECT COUNT(*) FROM probe");
     }
 
     /** Sends {@code total} records at {@code perSecond}, each with ts = when it is sent; returns how many are active. */

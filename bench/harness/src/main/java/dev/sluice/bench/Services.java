@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -28,7 +27,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -130,18 +128,6 @@ final class Services {
     void deleteTopics(List<String> names) throws Exception {
         try (Admin admin = admin()) {
             admin.deleteTopics(names).all().get();
-        }
-    }
-
-    boolean hasMembers(String group) throws Exception {
-        try (Admin admin = admin()) {
-            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
-                    .anyMatch(member -> !member.assignment().topicPartitions().isEmpty());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) {
-                return false; // not joined yet
-            }
-            throw e;
         }
     }
 
