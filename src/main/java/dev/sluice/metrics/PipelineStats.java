@@ -27,7 +27,8 @@ public final class PipelineStats {
     private final DistributionSummary batchSizes;
     private final Timer latency;
     private final MeterRegistry registry;
-    private final Map<String, Counter> stageCounters = new ConcurrentHashMap<>();
+    /** By stage, then outcome: two lookups and no key built per record. */
+    private final Map<String, Map<String, Counter>> stageCounters = new ConcurrentHashMap<>();
     private final AtomicLong consumerLag = new AtomicLong(-1);
     private final AtomicLong firstReadNanos = new AtomicLong();
     private final AtomicLong lastSettledNanos = new AtomicLong();
@@ -88,8 +89,9 @@ public final class PipelineStats {
      */
     public void stage(String stage, String outcome) {
         // looked up once per stage and outcome: a registry lookup per record costs more than the stage itself
-        stageCounters.computeIfAbsent(stage + '\n' + outcome, key -> registry.counter("sluice.stage.records",
-                "pipeline", name, "stage", stage, "outcome", outcome)).increment();
+        stageCounters.computeIfAbsent(stage, key -> new ConcurrentHashMap<>()).computeIfAbsent(outcome,
+                key -> registry.counter("sluice.stage.records", "pipeline", name, "stage", stage, "outcome", outcome))
+                .increment();
     }
 
     public void recordFiltered() {

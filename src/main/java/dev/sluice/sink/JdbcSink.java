@@ -167,7 +167,7 @@ public class JdbcSink implements Processor {
             if (current == null) {
                 current = TableMapping.read(connection, table);
                 mapping = current;
-                LOG.infof("%s writes with: %s", name, current.insertSql());
+                LOG.infof("%s writes with: %s", name, RowWriter.method(connection, current));
             }
             return current;
         }

@@ -26,8 +26,21 @@ abstract class RowWriter implements AutoCloseable {
 
     /** {@code direct}: try COPY straight into the table first (PostgreSQL only). */
     static RowWriter open(Connection connection, TableMapping mapping, boolean direct) throws SQLException {
-        return connection.isWrapperFor(PGConnection.class) ? new PostgresCopy(connection, mapping, direct)
+        return isPostgres(connection) ? new PostgresCopy(connection, mapping, direct)
                 : new BatchInsert(connection, mapping);
+    }
+
+    /** How {@link #open} writes to this connection's database, for the log. */
+    static String method(Connection connection, TableMapping mapping) throws SQLException {
+        if (!isPostgres(connection)) {
+            return mapping.insertSql();
+        }
+        return "COPY " + mapping.table() + " (" + mapping.columnList() + ") FROM STDIN, after a conflict through a "
+                + "staging table and " + mapping.insertFromSql("<staging>");
+    }
+
+    private static boolean isPostgres(Connection connection) throws SQLException {
+        return connection.isWrapperFor(PGConnection.class);
     }
 
     /** Adds one {@link TableMapping#row}. */

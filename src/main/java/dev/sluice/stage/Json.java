@@ -40,28 +40,28 @@ public final class Json {
     /** A record (or any value of one) as JSON text: what {@code MAPPER.writeValueAsString} writes, faster. */
     public static String writeString(Object value) throws InvalidRecordException {
         StringWriter out = new StringWriter(256);
-        try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
-            write(generator, value);
-        } catch (IOException e) {
-            throw unwritable(e);
-        }
+        write(() -> MAPPER.getFactory().createGenerator(out), value);
         return out.toString();
     }
 
     /** A record (or any value of one) as UTF-8 JSON: what {@code MAPPER.writeValueAsBytes} writes, faster. */
     public static byte[] writeBytes(Object value) throws InvalidRecordException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-            write(generator, value);
-        } catch (IOException e) {
-            throw unwritable(e);
-        }
+        write(() -> MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8), value);
         return out.toByteArray();
     }
 
-    private static InvalidRecordException unwritable(IOException e) {
-        return new InvalidRecordException("cannot write as JSON: "
-                + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));
+    private interface GeneratorOpener {
+        JsonGenerator open() throws IOException;
+    }
+
+    private static void write(GeneratorOpener target, Object value) throws InvalidRecordException {
+        try (JsonGenerator generator = target.open()) {
+            write(generator, value);
+        } catch (IOException e) {
+            throw new InvalidRecordException("cannot write as JSON: "
+                    + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));
+        }
     }
 
     /**
