@@ -3,10 +3,10 @@ package dev.sluice;
 import java.util.Map;
 
 import dev.sluice.metrics.PipelineMetrics;
-import dev.sluice.source.Location;
-import dev.sluice.source.RecordOrigin;
-import dev.sluice.source.TestAcks;
-import dev.sluice.stage.InvalidRecordException;
+import dev.sluice.record.Location;
+import dev.sluice.record.RecordOrigin;
+import dev.sluice.record.TestAcks;
+import dev.sluice.record.InvalidRecordException;
 import dev.sluice.stage.JsonRecordParser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

@@ -27,8 +27,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.app.SampleGenerator;
-import dev.sluice.sink.Database;
-import dev.sluice.stage.Json;
+import dev.sluice.dependency.Database;
+import dev.sluice.record.Json;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.sluice.stage.Json;
+import dev.sluice.record.Json;
 
 /** Files in and out of a file pipeline, as a user would handle them. */
 public final class PipelineFiles {

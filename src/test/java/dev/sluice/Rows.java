@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.sluice.sink.Database;
-import dev.sluice.stage.Json;
+import dev.sluice.dependency.Database;
+import dev.sluice.record.Json;
 
 /** Reads tables back in a form tests compare exactly, whatever the database: JSON parsed, timestamps in UTC. */
 public final class Rows {

@@ -6,18 +6,15 @@ import java.util.Map;
 /**
  * Where a Java pipeline writes its batches, implemented in a few lines. {@link #write} gets the records of one batch,
  * in order; when it returns, the records count as written and their source is acknowledged. When it throws, the
- * batch is written again after a pause, up to {@link #attempts()} times; then its records are dead-lettered with the
- * last exception as the reason.
+ * pipeline's one failure policy applies (docs/delivery-guarantees.md): a {@link SinkUnavailableException} means the
+ * target is away, and the batch is written again after growing pauses for as long as the pipeline runs; any other
+ * exception is retried up to {@code sluice.retry.attempts} times, then the batch is split until the records at fault
+ * are alone, and those are dead-lettered with the exception as the reason.
  */
 @FunctionalInterface
 public interface DataSink {
 
     void write(List<Map<String, Object>> batch) throws Exception;
-
-    /** How many times one batch is tried before its records are dead-lettered. */
-    default int attempts() {
-        return 5;
-    }
 
     /** The sink's name in dead-letter entries and health checks. */
     default String name() {

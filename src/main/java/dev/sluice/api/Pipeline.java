@@ -12,8 +12,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-import dev.sluice.batch.BatchAggregationStrategy;
+import dev.sluice.engine.BatchAggregationStrategy;
 import dev.sluice.metrics.PipelineStats;
+import dev.sluice.ops.Pipelines;
 import dev.sluice.stage.JsonRecordParser;
 import dev.sluice.stage.PipelineStage;
 import org.apache.camel.builder.RouteBuilder;
@@ -34,22 +35,21 @@ import org.apache.camel.model.RouteDefinition;
  */
 public final class Pipeline {
 
-    /** The Camel route group of Java pipelines, which is how /pipelines tells them from internal routes. */
-    public static final String ROUTE_GROUP = "sluice-java-pipelines";
-
     private final SluiceApi api;
     private final String name;
     private final JsonRecordParser parser = new JsonRecordParser();
     private final List<Consumer<ProcessorDefinition<?>>> stages = new ArrayList<>();
     private Source source;
     private Sink sink;
-    private int batchSize = 500;
-    private Duration window = Duration.ofSeconds(1);
+    private int batchSize;
+    private Duration window;
     private boolean running;
 
     Pipeline(SluiceApi api, String name) {
         this.api = api;
         this.name = name;
+        this.batchSize = api.config().batch().size();
+        this.window = api.config().batch().window();
     }
 
     public Pipeline from(Source source) {
@@ -101,7 +101,10 @@ public final class Pipeline {
         return this;
     }
 
-    /** Batches of {@code size} records, each written at most {@code window} after its first record arrived. */
+    /**
+     * Batches of {@code size} records, each written at most {@code window} after its first record arrived (default:
+     * {@code sluice.batch.size} and {@code sluice.batch.window}).
+     */
     public Pipeline batch(int size, Duration window) {
         this.batchSize = size;
         this.window = window;
@@ -183,13 +186,15 @@ public final class Pipeline {
             api.camel().addRoutes(new RouteBuilder(api.camel()) {
                 @Override
                 public void configure() {
-                    RouteDefinition route = from(source.uri(name)).routeId(name).group(ROUTE_GROUP);
+                    RouteDefinition route = from(source.uri(name)).routeId(name).group(Pipelines.JAVA_GROUP);
                     source.route(route, api, records -> {
                         records.process(parser);
                         stages.forEach(stage -> stage.accept(records));
-                        records.aggregate(constant(name)).aggregationStrategy(BatchAggregationStrategy.NAME)
-                                .completionSize(batchSize).completionTimeout(window.toMillis())
-                                .process(sink.processor(api)).end();
+                        ProcessorDefinition<?> batches = records.aggregate(constant(name))
+                                .aggregationStrategy(BatchAggregationStrategy.NAME).completionSize(batchSize)
+                                .completionTimeout(window.toMillis());
+                        sink.addTo(batches, api);
+                        batches.end();
                     });
                 }
             });

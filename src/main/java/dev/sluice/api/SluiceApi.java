@@ -5,11 +5,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.deadletter.DeadLetterQueue;
+import dev.sluice.dependency.DependencyHealth;
 import dev.sluice.metrics.PipelineMetrics;
-import dev.sluice.retry.DependencyHealth;
+import dev.sluice.sink.SinkWriters;
 import dev.sluice.source.AwaitSettled;
+import dev.sluice.source.FileFailures;
 import dev.sluice.source.KafkaRecords;
+import dev.sluice.source.RecordFeed;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -38,20 +40,23 @@ public class SluiceApi {
     private final ProducerTemplate producer;
     private final PipelineMetrics metrics;
     private final SluiceConfig config;
-    private final DeadLetterQueue deadLetters;
+    private final SinkWriters sinkWriters;
     private final DependencyHealth health;
+    private final FileFailures fileFailures;
     private final AwaitSettled awaitSettled;
     private final KafkaRecords kafkaRecords;
     private final Map<String, Pipeline> pipelines = new ConcurrentHashMap<>();
 
-    public SluiceApi(CamelContext camel, PipelineMetrics metrics, SluiceConfig config, DeadLetterQueue deadLetters,
-            @Readiness DependencyHealth health, AwaitSettled awaitSettled, KafkaRecords kafkaRecords) {
+    public SluiceApi(CamelContext camel, PipelineMetrics metrics, SluiceConfig config, SinkWriters sinkWriters,
+            @Readiness DependencyHealth health, FileFailures fileFailures, AwaitSettled awaitSettled,
+            KafkaRecords kafkaRecords) {
         this.camel = camel;
         this.producer = camel.createProducerTemplate();
         this.metrics = metrics;
         this.config = config;
-        this.deadLetters = deadLetters;
+        this.sinkWriters = sinkWriters;
         this.health = health;
+        this.fileFailures = fileFailures;
         this.awaitSettled = awaitSettled;
         this.kafkaRecords = kafkaRecords;
     }
@@ -81,12 +86,13 @@ public class SluiceApi {
         pipelines.remove(pipeline.name(), pipeline);
     }
 
-    CamelContext camel() {
-        return camel;
+    /** The feed that hands records given by Java code or HTTP to a pipeline's route. */
+    RecordFeed feed(String pipeline, String uri, int capacity) {
+        return new RecordFeed(pipeline, uri, producer, health, capacity);
     }
 
-    ProducerTemplate producer() {
-        return producer;
+    CamelContext camel() {
+        return camel;
     }
 
     PipelineMetrics metrics() {
@@ -97,12 +103,12 @@ public class SluiceApi {
         return config;
     }
 
-    DeadLetterQueue deadLetters() {
-        return deadLetters;
+    SinkWriters sinkWriters() {
+        return sinkWriters;
     }
 
-    DependencyHealth health() {
-        return health;
+    FileFailures fileFailures() {
+        return fileFailures;
     }
 
     AwaitSettled awaitSettled() {

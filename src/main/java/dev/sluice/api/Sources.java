@@ -1,21 +1,21 @@
 package dev.sluice.api;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
+import dev.sluice.record.InputProgress;
+import dev.sluice.record.Json;
+import dev.sluice.record.Location;
+import dev.sluice.record.RecordOrigin;
 import dev.sluice.source.FileInputs;
-import dev.sluice.source.InputProgress;
-import dev.sluice.source.Location;
-import dev.sluice.source.RecordOrigin;
-import dev.sluice.stage.Json;
+import dev.sluice.source.RecordFeed;
 import org.apache.camel.Route;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.jboss.logging.Logger;
 
 /** The sources a Java pipeline can read: the same connectors as the YAML pipelines, or your own. */
 public final class Sources {
@@ -24,9 +24,9 @@ public final class Sources {
     }
 
     /**
-     * {@code *.jsonl} files dropped into {@code dir}, read line by line; a file moves to {@code dir/../done} once all
-     * its records are written or dead-lettered. Bounded for {@link Pipeline#run()}: the run ends when the directory
-     * holds no file to read.
+     * {@code *.jsonl} files dropped into {@code dir}, read line by line as the YAML file pipelines read them; a file
+     * moves to {@code dir/../done} once all its records are written or dead-lettered. Bounded for
+     * {@link Pipeline#run()}: the run ends when the directory holds no file to read, and fails when a file does.
      */
     public static Source jsonLines(Path dir) {
         return new Files(dir);
@@ -57,11 +57,10 @@ public final class Sources {
             this.dir = dir;
         }
 
+        /** The directory only: the engine adds the file consumer options every file pipeline shares. */
         @Override
         String uri(String pipeline) {
-            return "file:" + dir + "?include=RAW(.*\\.jsonl)&readLock=changed&readLockMinAge=1000"
-                    + "&readLockCheckInterval=250&sortBy=RAW(file:modified;file:name)"
-                    + "&move=RAW(../done/${file:name.noext}-${date:now:yyyyMMdd-HHmmssSSS}.jsonl)";
+            return "file:" + dir;
         }
 
         @Override
@@ -78,12 +77,18 @@ public final class Sources {
 
         @Override
         void runToEnd(Pipeline pipeline) throws InterruptedException {
-            Route route = pipeline.api().camel().getRoute(pipeline.name());
+            String name = pipeline.name();
+            Route route = pipeline.api().camel().getRoute(name);
+            long failedBefore = pipeline.api().fileFailures().count(name);
             int quiet = 0;
             while (quiet < 2) {
                 Thread.sleep(100);
+                if (pipeline.api().fileFailures().count(name) > failedBefore) {
+                    throw new IllegalStateException("Pipeline " + name + " could not process a file, which stays in "
+                            + dir + ": " + pipeline.api().fileFailures().lastReason(name));
+                }
                 boolean idle = !FileInputs.pending(route)
-                        && pipeline.api().camel().getInflightRepository().size(pipeline.name()) == 0;
+                        && pipeline.api().camel().getInflightRepository().size(name) == 0;
                 quiet = idle ? quiet + 1 : 0;
             }
         }
@@ -114,9 +119,14 @@ public final class Sources {
         }
     }
 
+    /** A {@link DataSource}: its records go to the pipeline through a {@link RecordFeed}, like those of a stream. */
     static final class Java extends FedSource {
+        private static final Logger LOG = Logger.getLogger(Java.class);
+        /** Records read ahead of the pipeline: enough to keep it busy, few enough to hold in memory. */
+        private static final int FEED_CAPACITY = 1000;
+
         private final DataSource source;
-        private volatile Thread feeder;
+        private volatile Thread reader;
 
         Java(DataSource source) {
             this.source = source;
@@ -127,50 +137,67 @@ public final class Sources {
             return true;
         }
 
+        /** Feeds every record, waits until all are settled; fails if the source did, or a record could not settle. */
         @Override
         void runToEnd(Pipeline pipeline) throws Exception {
             InputProgress progress = new InputProgress();
-            feed(pipeline, progress);
-            CompletableFuture<Void> settled = new CompletableFuture<>();
-            if (progress.whenSettled(() -> settled.complete(null))) {
-                settled.complete(null);
+            RecordFeed feed = pipeline.api().feed(pipeline.name(), uri(pipeline.name()), FEED_CAPACITY);
+            feed.start();
+            try {
+                read(pipeline, feed, progress);
+            } finally {
+                feed.stop();
+                CompletableFuture<Void> settled = new CompletableFuture<>();
+                if (progress.whenSettled(() -> settled.complete(null))) {
+                    settled.complete(null);
+                }
+                settled.join();
             }
-            settled.join();
+            if (progress.failure() != null) {
+                throw new IllegalStateException("Pipeline " + pipeline.name() + " could not settle every record of "
+                        + source.name() + ": " + progress.failure(), progress.failure());
+            }
         }
 
-        /** For an unbounded source: feeds on a thread of its own until {@link #stop}. */
+        /** For an unbounded source: reads on a thread of its own until {@link #stop}. */
         @Override
         void start(Pipeline pipeline) {
-            feeder = new Thread(() -> {
+            RecordFeed feed = pipeline.api().feed(pipeline.name(), uri(pipeline.name()), FEED_CAPACITY);
+            feed.start();
+            reader = new Thread(() -> {
                 try {
-                    feed(pipeline, new InputProgress());
+                    read(pipeline, feed, new InputProgress());
                 } catch (Exception e) {
                     if (!Thread.currentThread().isInterrupted()) {
-                        throw new CompletionException(e);
+                        LOG.errorf(e, "Source %s of pipeline %s failed; it reads no more", source.name(), pipeline.name());
+                    }
+                } finally {
+                    try {
+                        feed.stop();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 }
             }, "Sluice source " + pipeline.name());
-            feeder.start();
+            reader.start();
         }
 
         @Override
         void stop(Pipeline pipeline) throws InterruptedException {
-            Thread running = feeder;
+            Thread running = reader;
             if (running != null) {
                 running.interrupt();
-                running.join(Duration.ofSeconds(10).toMillis());
+                running.join();
             }
         }
 
-        private void feed(Pipeline pipeline, InputProgress progress) throws Exception {
-            String uri = uri(pipeline.name());
+        private void read(Pipeline pipeline, RecordFeed feed, InputProgress progress) throws Exception {
             Iterator<Map<String, Object>> records = source.records();
             long index = 0;
             while (!Thread.currentThread().isInterrupted() && records.hasNext()) {
-                byte[] payload = Json.MAPPER.writeValueAsBytes(records.next());
-                RecordOrigin origin = new RecordOrigin(pipeline.stats(), new Location.Item(source.name(), ++index),
-                        payload, progress, false);
-                pipeline.api().producer().sendBody(uri, origin);
+                byte[] payload = Json.writeBytes(records.next());
+                feed.offer(new RecordOrigin(pipeline.stats(), new Location.Item(source.name(), ++index), payload,
+                        progress, false));
             }
         }
     }

@@ -7,8 +7,7 @@ import java.util.Map;
  * Batches records handed in one by one and gives each batch to a handler: Camel's aggregator underneath, flushing at
  * the batch size, at the end of the window, and on {@link #close()}. {@link #ingest} blocks (or fails fast, by
  * choice) while {@code capacity} records are waiting for the handler, so a slow handler slows its callers instead
- * of filling memory. A handler that throws is retried with pauses, then its batch is dead-lettered and counted as
- * errors; see {@link DataSink}.
+ * of filling memory. A handler that throws is handled by the sink failure policy of {@link DataSink}.
  *
  * <pre>
  * try (StreamProcessor processor = sluice.streamProcessor("readings").batchSize(100).window(Duration.ofSeconds(1))
@@ -47,8 +46,8 @@ public final class StreamProcessor implements AutoCloseable {
     public static final class Builder {
         private final SluiceApi api;
         private final String name;
-        private int batchSize = 500;
-        private Duration window = Duration.ofSeconds(1);
+        private Integer batchSize;
+        private Duration window;
         private int capacity = 10_000;
         private StreamSource.WhenFull whenFull = StreamSource.WhenFull.BLOCK;
         private DataSink handler;
@@ -58,11 +57,13 @@ public final class StreamProcessor implements AutoCloseable {
             this.name = name;
         }
 
+        /** Records per batch (default {@code sluice.batch.size}). */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
+        /** Longest a batch waits after its first record (default {@code sluice.batch.window}). */
         public Builder window(Duration window) {
             this.window = window;
             return this;
@@ -87,7 +88,11 @@ public final class StreamProcessor implements AutoCloseable {
 
         public StreamProcessor build() throws Exception {
             StreamSource stream = Sources.stream(capacity, whenFull);
-            Pipeline pipeline = api.pipeline(name).from(stream).batch(batchSize, window).to(handler);
+            Pipeline pipeline = api.pipeline(name).from(stream).to(handler);
+            if (batchSize != null || window != null) {
+                pipeline.batch(batchSize != null ? batchSize : api.config().batch().size(),
+                        window != null ? window : api.config().batch().window());
+            }
             pipeline.start();
             return new StreamProcessor(pipeline, stream);
         }

@@ -1,7 +1,5 @@
 package dev.sluice.app;
 
-import java.time.Duration;
-
 import dev.sluice.api.Pipeline;
 import dev.sluice.api.Sinks;
 import dev.sluice.api.Sources;
@@ -40,7 +38,6 @@ public class HttpPipeline {
         pipeline = sluice.pipeline(NAME)
                 .from(Sources.stream(config.http().capacity(), StreamSource.WhenFull.FAIL))
                 .via("direct:robot-telemetry-stages")
-                .batch(500, Duration.ofSeconds(1))
                 .to(Sinks.jdbc("robot_telemetry"));
         pipeline.start();
     }

@@ -1,21 +1,19 @@
 package dev.sluice.app;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
-import dev.sluice.metrics.Pipelines;
+import dev.sluice.ops.Pipelines;
+import dev.sluice.source.FileFailures;
 import dev.sluice.source.FileInputs;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.file.FileEndpoint;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * A bounded run, the seed's {@code metrics = await pipeline.run()}: waits until every file pipeline has consumed
  * all matching files from its input directory and nothing is in flight, then reports. A file whose processing
- * failed outright (it stays in the input directory, to be read again) ends the run as a failure.
+ * failed outright (it stays in the input directory, to be read again), or an input directory that cannot be listed,
+ * ends the run as a failure.
  */
 @ApplicationScoped
 public class RunOnce {
@@ -24,44 +22,21 @@ public class RunOnce {
 
     private final CamelContext camel;
     private final Pipelines pipelines;
-    private final AtomicLong failedFiles = new AtomicLong();
+    private final FileFailures failures;
+    private volatile String problem;
 
-    public RunOnce(CamelContext camel, Pipelines pipelines) {
+    public RunOnce(CamelContext camel, Pipelines pipelines, FileFailures failures) {
         this.camel = camel;
         this.pipelines = pipelines;
-        EventNotifierSupport fileFailures = new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeFailedEvent failed
-                        && failed.getExchange().getFromEndpoint() instanceof FileEndpoint) {
-                    failedFiles.incrementAndGet();
-                }
-            }
-
-            @Override
-            public boolean isIgnoreExchangeAsyncProcessingStartedEvents() {
-                return true;
-            }
-        };
-        // only failures matter: any other exchange event Camel would make and hand over for every record
-        fileFailures.setIgnoreExchangeCreatedEvent(true);
-        fileFailures.setIgnoreExchangeCompletedEvent(true);
-        fileFailures.setIgnoreExchangeSendingEvents(true);
-        fileFailures.setIgnoreExchangeSentEvents(true);
-        fileFailures.setIgnoreExchangeRedeliveryEvents(true);
-        fileFailures.setIgnoreStepEvents(true);
-        fileFailures.setIgnoreCamelContextEvents(true);
-        fileFailures.setIgnoreRouteEvents(true);
-        fileFailures.setIgnoreServiceEvents(true);
-        camel.getManagementStrategy().addEventNotifier(fileFailures);
+        this.failures = failures;
     }
 
-    /** Blocks until drained; false if {@code timeout} (zero: none) passed first or a file failed. */
+    /** Blocks until drained; false if {@code timeout} (zero: none) passed first, a file failed or a directory is unreadable. */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         int quietPolls = 0;
         while (quietPolls < 2) {
-            if (System.nanoTime() > deadline || failedFiles.get() > 0) {
+            if (System.nanoTime() > deadline || failures.total() > 0 || problem != null) {
                 return false;
             }
             Thread.sleep(POLL.toMillis());
@@ -71,12 +46,24 @@ public class RunOnce {
     }
 
     public long failedFiles() {
-        return failedFiles.get();
+        return failures.total();
+    }
+
+    /** Why the run could not see its input (an input directory that cannot be listed), or null. */
+    public String problem() {
+        return problem;
     }
 
     private boolean isDrained() {
         // Camel starts on its own thread: before it has, nothing was consumed yet
-        return camel.getStatus().isStarted() && camel.getInflightRepository().size() == 0
-                && pipelines.routes().stream().noneMatch(FileInputs::pending);
+        if (!camel.getStatus().isStarted() || camel.getInflightRepository().size() != 0) {
+            return false;
+        }
+        try {
+            return pipelines.routes().stream().noneMatch(FileInputs::pending);
+        } catch (UncheckedIOException e) {
+            problem = e.getMessage();
+            return false;
+        }
     }
 }

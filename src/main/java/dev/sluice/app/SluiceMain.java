@@ -3,8 +3,8 @@ package dev.sluice.app;
 import java.nio.file.Path;
 
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.metrics.PipelineReport;
-import dev.sluice.metrics.Pipelines;
+import dev.sluice.ops.PipelineReport;
+import dev.sluice.ops.Pipelines;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -72,6 +72,10 @@ public class SluiceMain implements QuarkusApplication {
                 System.out.println();
                 System.out.println(report.summary());
             }
+        }
+        if (runOnce.problem() != null) {
+            System.err.println(runOnce.problem());
+            return 1;
         }
         if (runOnce.failedFiles() > 0) {
             System.err.println(runOnce.failedFiles() + " input file(s) failed and stay in the input directory: see the log");

@@ -29,6 +29,8 @@ public interface SluiceConfig {
 
     Db db();
 
+    Batch batch();
+
     Source source();
 
     Retry retry();
@@ -63,6 +65,16 @@ public interface SluiceConfig {
         /** Create the tables Sluice writes to at first use, from {@code db/schema/<vendor>.sql}. */
         @WithDefault("true")
         boolean initSchema();
+    }
+
+    interface Batch {
+        /** Records per batch of a pipeline that does not set its own (Java pipelines, stream processors). */
+        @WithDefault("500")
+        int size();
+
+        /** Longest a batch stays open after its first record, for a pipeline that does not set its own window. */
+        @WithDefault("PT1S")
+        Duration window();
     }
 
     interface Source {
@@ -145,6 +157,13 @@ public interface SluiceConfig {
         /** Longest pause between two attempts. */
         @WithDefault("PT30S")
         Duration maxBackoff();
+
+        /**
+         * Attempts at a write that failed for a reason the sink cannot name (not a database or broker outage, not the
+         * data) before its records are isolated and those at fault dead-lettered.
+         */
+        @WithDefault("5")
+        int attempts();
     }
 
     interface DeadLetter {

@@ -12,19 +12,18 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.sink.KafkaProducers;
-import dev.sluice.source.Location;
-import dev.sluice.source.RecordOrigin;
-import dev.sluice.stage.Json;
-import io.quarkus.arc.Unremovable;
+import dev.sluice.dependency.DependencyHealth;
+import dev.sluice.dependency.KafkaProducers;
+import dev.sluice.record.Location;
+import dev.sluice.record.RecordOrigin;
+import dev.sluice.record.StageException;
+import dev.sluice.record.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,7 +34,9 @@ import org.jboss.logging.Logger;
  * and value bytes unchanged and headers saying where it came from and why: {@code sluice.error.topic},
  * {@code sluice.error.partition}, {@code sluice.error.offset}, {@code sluice.error.pipeline},
  * {@code sluice.error.stage}, {@code sluice.error.reason}, {@code sluice.error.exception.class},
- * {@code sluice.error.time}. The send is acknowledged by the broker before the record is released.
+ * {@code sluice.error.time}. The send does not hold the consumer: the record is released when the broker
+ * acknowledges it; if the broker refuses it, the record is abandoned (its offset is not committed, so it is read
+ * again after a restart) and readiness says so until a dead letter is accepted again.
  *
  * <p>
  * Any other record (read from a file, given by a Java source or over HTTP) goes to one JSON Lines file per pipeline
@@ -44,7 +45,7 @@ import org.jboss.logging.Logger;
  *
  * <pre>
  * {"time":"…","pipeline":"robot-telemetry-etl","source":"data/in/a.jsonl","line":17,"stage":"parse",
- *  "reason":"missing required field 'seq'","error":"dev.sluice.stage.InvalidRecordException","payload":"…"}
+ *  "reason":"missing required field 'seq'","error":"dev.sluice.record.InvalidRecordException","payload":"…"}
  * </pre>
  *
  * {@code payload} is the record exactly as read; a record that is not valid UTF-8 has {@code payload_base64}
@@ -52,7 +53,6 @@ import org.jboss.logging.Logger;
  * to the operating system before the record is released to its source, so a crash of the process loses none.
  */
 @ApplicationScoped
-@Unremovable // looked up through the Camel registry by the sinks, which CDI cannot see
 public class DeadLetterQueue {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterQueue.class);
@@ -60,11 +60,13 @@ public class DeadLetterQueue {
     private final Path dir;
     private final String topicSuffix;
     private final KafkaProducers kafka;
+    private final DependencyHealth health;
 
-    public DeadLetterQueue(SluiceConfig config, KafkaProducers kafka) {
+    public DeadLetterQueue(SluiceConfig config, KafkaProducers kafka, @Readiness DependencyHealth health) {
         this.dir = Path.of(config.deadLetter().dir());
         this.topicSuffix = config.kafka().deadLetterSuffix();
         this.kafka = kafka;
+        this.health = health;
     }
 
     /** The dead-letter topic of a source topic. */
@@ -77,12 +79,24 @@ public class DeadLetterQueue {
         return dir.resolve(pipeline + ".jsonl");
     }
 
-    /** Records the failure of one record and settles it; throws if the entry cannot be written. */
+    /**
+     * Records the failure of one record and settles it (a record settled already is left alone). A file entry is
+     * written before this returns; if it cannot be, the record is abandoned and this throws. A Kafka record is
+     * settled when the broker has its dead letter.
+     */
     public void send(RecordOrigin origin, String stage, Throwable error) {
+        if (!origin.deadLettering()) {
+            return;
+        }
         if (origin.location() instanceof Location.TopicOffset record) {
             sendToTopic(origin, record, stage, error);
-        } else {
+            return;
+        }
+        try {
             appendToFile(origin, stage, error);
+        } catch (RuntimeException e) {
+            origin.abandon(e);
+            throw e;
         }
         LOG.warnf("Dead-lettered %s of pipeline %s at stage %s: %s", origin, origin.pipeline(), stage, reason(error));
         origin.deadLettered();
@@ -99,14 +113,28 @@ public class DeadLetterQueue {
         header(dead, "reason", reason(error));
         header(dead, "exception.class", cause(error).getClass().getName());
         header(dead, "time", Instant.now().toString());
+        String dependency = "dead-letter topic " + dead.topic();
         try {
-            kafka.producer().send(dead).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while dead-lettering " + origin, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot write " + origin + " to " + dead.topic(), e);
+            kafka.producer().send(dead, (metadata, failure) -> {
+                if (failure == null) {
+                    health.ok(dependency);
+                    LOG.warnf("Dead-lettered %s of pipeline %s at stage %s: %s", origin, origin.pipeline(), stage,
+                            reason(error));
+                    origin.deadLettered();
+                } else {
+                    refused(origin, dependency, failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            refused(origin, dependency, e);
         }
+    }
+
+    private void refused(RecordOrigin origin, String dependency, Exception failure) {
+        health.failing(dependency, failure);
+        LOG.errorf("Cannot dead-letter %s of pipeline %s to the %s: %s; it will be read again after a restart", origin,
+                origin.pipeline(), dependency, failure.getMessage());
+        origin.abandon(failure);
     }
 
     private static void header(ProducerRecord<byte[], byte[]> record, String name, String value) {
@@ -147,11 +175,11 @@ public class DeadLetterQueue {
     }
 
     /** The cause a user needs to read: the wrapped exception of a failed stage, else the error itself. */
-    static Throwable cause(Throwable error) {
-        return error instanceof dev.sluice.stage.StageException && error.getCause() != null ? error.getCause() : error;
+    public static Throwable cause(Throwable error) {
+        return error instanceof dev.sluice.record.StageException && error.getCause() != null ? error.getCause() : error;
     }
 
-    static String reason(Throwable error) {
+    public static String reason(Throwable error) {
         Throwable cause = cause(error);
         String message = cause.getMessage();
         return message != null ? message : cause.getClass().getSimpleName();

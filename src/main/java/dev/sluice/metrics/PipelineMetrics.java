@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 /** The stats of every pipeline, created on first use and registered with Micrometer. */
@@ -12,21 +13,26 @@ import jakarta.inject.Inject;
 public class PipelineMetrics {
 
     private final MeterRegistry registry;
-    private final ErrorBudget budget;
+    private final SettleListener listener;
     private final Map<String, PipelineStats> pipelines = new ConcurrentHashMap<>();
 
-    /** Pipelines without an error budget: for tools and unit tests. */
+    /** Pipelines nothing watches: for tools and unit tests. */
     public PipelineMetrics(MeterRegistry registry) {
-        this(registry, null);
+        this(registry, SettleListener.NONE);
     }
 
-    @Inject
-    public PipelineMetrics(MeterRegistry registry, ErrorBudget budget) {
+    public PipelineMetrics(MeterRegistry registry, SettleListener listener) {
         this.registry = registry;
-        this.budget = budget;
+        this.listener = listener;
+    }
+
+    /** In the service: the settle listener is the error budget (dev.sluice.ops), if it is there. */
+    @Inject
+    PipelineMetrics(MeterRegistry registry, Instance<SettleListener> listener) {
+        this(registry, listener.isResolvable() ? listener.get() : SettleListener.NONE);
     }
 
     public PipelineStats pipeline(String name) {
-        return pipelines.computeIfAbsent(name, n -> new PipelineStats(n, registry, budget));
+        return pipelines.computeIfAbsent(name, n -> new PipelineStats(n, registry, listener));
     }
 }

@@ -33,11 +33,11 @@ public final class PipelineStats {
     private final AtomicLong firstReadNanos = new AtomicLong();
     private final AtomicLong lastSettledNanos = new AtomicLong();
 
-    private final ErrorBudget budget;
+    private final SettleListener listener;
 
-    PipelineStats(String name, MeterRegistry registry, ErrorBudget budget) {
+    PipelineStats(String name, MeterRegistry registry, SettleListener listener) {
         this.name = name;
-        this.budget = budget;
+        this.listener = listener;
         this.registry = registry;
         this.read = Counter.builder("sluice.records.read").description("Records read from the pipeline's source")
                 .tag("pipeline", name).register(registry);
@@ -130,15 +130,14 @@ public final class PipelineStats {
         return lag < 0 ? null : lag;
     }
 
-    public void recordDuplicate() {
-        duplicates.increment();
+    /** {@code count} records the sink held already: replays the idempotent write absorbed. */
+    public void recordDuplicates(long count) {
+        duplicates.increment(count);
     }
 
     private void settled(boolean failed) {
         lastSettledNanos.set(System.nanoTime());
-        if (budget != null) {
-            budget.settled(name, failed);
-        }
+        listener.settled(name, failed);
     }
 
     public long recordsRead() {
@@ -159,10 +158,6 @@ public final class PipelineStats {
 
     public long duplicates() {
         return (long) duplicates.count();
-    }
-
-    public long batches() {
-        return batchSizes.count();
     }
 
     public double durationSeconds() {

@@ -6,15 +6,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.postgresql.PGConnection;
 
 /**
- * Writes one batch of rows to a table, inside the caller's transaction, skipping keys the table already holds.
+ * Writes one batch of rows to a table, inside the caller's transaction, skipping keys the table already holds. Rows
+ * go in groups of one {@link TableMapping.Shape} (the columns they write), in the order the groups first appear.
  * PostgreSQL gets the rows by COPY: straight into the table while no key is there yet (the common case: new
  * records), else into a temporary staging table and then one {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}.
- * Either costs the database a fraction of a batch of single-row inserts (docs/performance.md). Every other database
- * gets a JDBC batch insert.
+ * Either costs the database a fraction of a batch of single-row inserts (docs/performance.md). H2 gets a JDBC batch
+ * insert.
  */
 abstract class RowWriter implements AutoCloseable {
 
@@ -32,11 +35,10 @@ abstract class RowWriter implements AutoCloseable {
 
     /** How {@link #open} writes to this connection's database, for the log. */
     static String method(Connection connection, TableMapping mapping) throws SQLException {
-        if (!isPostgres(connection)) {
-            return mapping.insertSql();
-        }
-        return "COPY " + mapping.table() + " (" + mapping.columnList() + ") FROM STDIN, after a conflict through a "
-                + "staging table and " + mapping.insertFromSql("<staging>");
+        return isPostgres(connection)
+                ? "COPY " + mapping.qualifiedName() + " FROM STDIN, after a conflict through a staging table and "
+                        + "INSERT ... SELECT ... ON CONFLICT DO NOTHING"
+                : "a batch of INSERT INTO " + mapping.qualifiedName() + " ... ON CONFLICT DO NOTHING";
     }
 
     private static boolean isPostgres(Connection connection) throws SQLException {
@@ -44,10 +46,10 @@ abstract class RowWriter implements AutoCloseable {
     }
 
     /** Adds one {@link TableMapping#row}. */
-    abstract void add(Object[] row) throws SQLException;
+    abstract void add(TableMapping.Row row) throws SQLException;
 
     /**
-     * Writes the rows added; returns how many were new (the rest had keys already in the table). The first statement
+     * Writes the rows added; returns how many were new (the rest had keys already in the table). The first statements
      * of its transaction: a direct COPY that meets a known key rolls the transaction back before staging.
      */
     abstract int write() throws SQLException;
@@ -61,15 +63,21 @@ abstract class RowWriter implements AutoCloseable {
     public abstract void close() throws SQLException;
 
     private static final class BatchInsert extends RowWriter {
-        private final PreparedStatement insert;
+        private final Connection connection;
+        private final Map<TableMapping.Shape, PreparedStatement> inserts = new LinkedHashMap<>();
 
-        BatchInsert(Connection connection, TableMapping mapping) throws SQLException {
+        BatchInsert(Connection connection, TableMapping mapping) {
             super(mapping);
-            insert = connection.prepareStatement(mapping.insertSql());
+            this.connection = connection;
         }
 
         @Override
-        void add(Object[] row) throws SQLException {
+        void add(TableMapping.Row row) throws SQLException {
+            PreparedStatement insert = inserts.get(row.shape());
+            if (insert == null) {
+                insert = connection.prepareStatement(row.shape().insertSql());
+                inserts.put(row.shape(), insert);
+            }
             mapping.bind(insert, row);
             insert.addBatch();
         }
@@ -77,15 +85,19 @@ abstract class RowWriter implements AutoCloseable {
         @Override
         int write() throws SQLException {
             int inserted = 0;
-            for (int count : insert.executeBatch()) {
-                inserted += count == 0 ? 0 : 1; // SUCCESS_NO_INFO (-2): written, count unknown
+            for (PreparedStatement insert : inserts.values()) {
+                for (int count : insert.executeBatch()) {
+                    inserted += count == 0 ? 0 : 1; // SUCCESS_NO_INFO (-2): written, count unknown
+                }
             }
             return inserted;
         }
 
         @Override
         public void close() throws SQLException {
-            insert.close();
+            for (PreparedStatement insert : inserts.values()) {
+                insert.close();
+            }
         }
     }
 
@@ -95,7 +107,7 @@ abstract class RowWriter implements AutoCloseable {
         private final Connection connection;
         private final String staging;
         private final boolean direct;
-        private final StringBuilder rows = new StringBuilder(1 << 16);
+        private final Map<TableMapping.Shape, StringBuilder> rows = new LinkedHashMap<>();
         private boolean conflicted;
 
         PostgresCopy(Connection connection, TableMapping mapping, boolean direct) {
@@ -106,39 +118,49 @@ abstract class RowWriter implements AutoCloseable {
         }
 
         @Override
-        void add(Object[] row) {
-            mapping.copyLine(rows, row);
+        void add(TableMapping.Row row) {
+            mapping.copyLine(rows.computeIfAbsent(row.shape(), shape -> new StringBuilder(1 << 16)), row);
         }
 
         @Override
         int write() throws SQLException {
-            String text = rows.toString();
             if (direct) {
                 try {
-                    return (int) copy(mapping.table(), text);
+                    long copied = 0;
+                    for (Map.Entry<TableMapping.Shape, StringBuilder> group : rows.entrySet()) {
+                        copied += copy(mapping.qualifiedName(), group.getKey(), group.getValue());
+                    }
+                    return (int) copied;
                 } catch (SQLException e) {
                     if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw e;
                     }
-                    // the COPY is the transaction's only statement (see write): nothing else is undone
+                    // the COPYs are the transaction's only statements (see write): nothing else is undone
                     connection.rollback();
                     conflicted = true;
                 }
             }
             try (Statement statement = connection.createStatement()) {
                 // once per connection in effect: the table lives as long as the session, emptied at each commit;
-                // only the written columns, without their NOT NULL (a serial key is filled by the real insert)
+                // every written column, without their NOT NULL (a serial key is filled by the real insert)
                 statement.execute("CREATE TEMPORARY TABLE IF NOT EXISTS " + staging + " ON COMMIT DELETE ROWS AS SELECT "
-                        + mapping.columnList() + " FROM " + mapping.table() + " WITH NO DATA");
-                copy(staging, text);
-                return statement.executeUpdate(mapping.insertFromSql(staging));
+                        + mapping.allColumnList() + " FROM " + mapping.qualifiedName() + " WITH NO DATA");
+                int inserted = 0;
+                for (Map.Entry<TableMapping.Shape, StringBuilder> group : rows.entrySet()) {
+                    copy(staging, group.getKey(), group.getValue());
+                    inserted += statement.executeUpdate(group.getKey().insertFromSql(staging));
+                    if (rows.size() > 1) {
+                        statement.execute("DELETE FROM " + staging);
+                    }
+                }
+                return inserted;
             }
         }
 
-        private long copy(String table, String text) throws SQLException {
+        private long copy(String table, TableMapping.Shape shape, StringBuilder text) throws SQLException {
             try {
                 return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " ("
-                        + mapping.columnList() + ") FROM STDIN", new StringReader(text));
+                        + shape.columnList() + ") FROM STDIN", new StringReader(text.toString()));
             } catch (IOException e) {
                 throw new SQLException("COPY into " + table + " failed", e);
             }
@@ -151,7 +173,7 @@ abstract class RowWriter implements AutoCloseable {
 
         @Override
         public void close() {
-            rows.setLength(0);
+            rows.clear();
         }
     }
 }

@@ -17,22 +17,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.io.NumberOutput;
-import dev.sluice.source.RecordOrigin;
-import dev.sluice.stage.InvalidRecordException;
-import dev.sluice.stage.Json;
-import dev.sluice.stage.Timestamps;
+import dev.sluice.dependency.Database;
+import dev.sluice.record.RecordOrigin;
+import dev.sluice.record.InvalidRecordException;
+import dev.sluice.record.Json;
+import dev.sluice.record.Timestamps;
 import org.jboss.logging.Logger;
 
 /**
  * How records map onto one table, read from the database's own metadata: each column takes the record field of
  * the same name; {@code attributes} takes the fields no column names, as JSON; {@code origin_source} and
- * {@code origin_position} take where the record came from. Columns with a database default are left to the
- * database. The insert is one parameterised statement, made idempotent on the primary key with
- * {@code ON CONFLICT DO NOTHING}: a replayed record never makes a second row. A table without a primary key gets
- * plain inserts, and a warning.
+ * {@code origin_position} take where the record came from. A column with a database default (or an identity) is
+ * written only when the record carries a value for it, else left to the database; generated columns never. Names are
+ * quoted as the database stores them, so a reserved word or a mixed-case name works. The insert is parameterised
+ * and made idempotent on the primary key with {@code ON CONFLICT DO NOTHING}: a replayed record never makes a second
+ * row. A table without a primary key gets plain inserts, and a warning.
+ *
+ * <p>
+ * The table is {@code name} (in the connection's current schema) or {@code schema.name}; its metadata is read with
+ * both, and with {@code _} and {@code %} escaped, so no other table's columns can mix in.
  */
 final class TableMapping {
 
@@ -42,97 +49,175 @@ final class TableMapping {
     static final String ORIGIN_SOURCE = "origin_source";
     static final String ORIGIN_POSITION = "origin_position";
 
-    private record Column(String name, int jdbcType, String typeName) {
+    record Column(String name, int jdbcType, String typeName, boolean defaulted) {
         boolean isJson() {
             return typeName.equals("jsonb") || typeName.equals("json");
         }
+
+        boolean isSpecial() {
+            return name.equals(ATTRIBUTES) || name.equals(ORIGIN_SOURCE) || name.equals(ORIGIN_POSITION);
+        }
+    }
+
+    /** The columns one insert writes: every column without a default, and the defaulted ones a record carries. */
+    final class Shape {
+        private final Column[] columns;
+        private final String columnList;
+        private final String insertSql;
+
+        private Shape(long present) {
+            List<Column> chosen = new ArrayList<>();
+            for (Column column : TableMapping.this.columns) {
+                int bit = defaulted.indexOf(column);
+                if (bit < 0 || (present & (1L << bit)) != 0) {
+                    chosen.add(column);
+                }
+            }
+            this.columns = chosen.toArray(Column[]::new);
+            this.columnList = chosen.stream().map(c -> Database.quoted(c.name())).collect(Collectors.joining(", "));
+            String marks = chosen.stream().map(c -> "?").collect(Collectors.joining(", "));
+            // No conflict target: H2 accepts only this form, and PostgreSQL reads it the same way.
+            this.insertSql = "INSERT INTO " + qualifiedName + " (" + columnList + ") VALUES (" + marks + ")" + onConflict;
+        }
+
+        String columnList() {
+            return columnList;
+        }
+
+        String insertSql() {
+            return insertSql;
+        }
+
+        /** The insert of every row of {@code staging} (the table's columns), skipping keys already in the table. */
+        String insertFromSql(String staging) {
+            return "INSERT INTO " + qualifiedName + " (" + columnList + ") SELECT " + columnList + " FROM " + staging
+                    + onConflict;
+        }
+    }
+
+    /** One record's values for the columns of its shape. */
+    record Row(Shape shape, Object[] values) {
     }
 
     private final String table;
+    private final String qualifiedName;
     private final List<Column> columns;
+    /** Columns with a default that are not Sluice's own: a record's values for them pick its {@link Shape}. */
+    private final List<Column> defaulted;
     private final Set<String> fieldColumns;
-    private final String insertSql;
-    private final String columnList;
     private final String onConflict;
+    private final Map<Long, Shape> shapes = new ConcurrentHashMap<>();
 
-    private TableMapping(String table, List<Column> columns, List<String> keys) {
+    private TableMapping(String table, String qualifiedName, List<Column> columns, List<String> keys) {
         this.table = table;
+        this.qualifiedName = qualifiedName;
         this.columns = columns;
-        this.fieldColumns = columns.stream().map(Column::name)
-                .filter(n -> !n.equals(ATTRIBUTES) && !n.equals(ORIGIN_SOURCE) && !n.equals(ORIGIN_POSITION))
+        // a long holds which of them a record carries; beyond 64 (no real table) they are left to the database
+        this.defaulted = columns.stream().filter(c -> c.defaulted() && !c.isSpecial()).limit(64).toList();
+        this.fieldColumns = columns.stream().filter(c -> !c.isSpecial()).map(Column::name)
                 .collect(Collectors.toUnmodifiableSet());
-        this.columnList = columns.stream().map(Column::name).collect(Collectors.joining(", "));
-        String marks = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
         this.onConflict = keys.isEmpty() ? "" : " ON CONFLICT DO NOTHING";
-        // No conflict target: H2 accepts only this form, and PostgreSQL reads it the same way.
-        this.insertSql = "INSERT INTO " + table + " (" + columnList + ") VALUES (" + marks + ")" + onConflict;
     }
 
     static TableMapping read(Connection connection, String table) throws SQLException {
-        Database.quote(table);
+        Database.plainIdentifier(table);
         DatabaseMetaData meta = connection.getMetaData();
-        String name = meta.storesUpperCaseIdentifiers() ? table.toUpperCase(Locale.ROOT) : table.toLowerCase(Locale.ROOT);
+        int dot = table.indexOf('.');
+        String schema = dot < 0 ? connection.getSchema() : fold(meta, table.substring(0, dot));
+        String name = fold(meta, table.substring(dot + 1));
+        String escape = meta.getSearchStringEscape();
         List<Column> columns = new ArrayList<>();
-        try (ResultSet rs = meta.getColumns(null, null, name, null)) {
+        try (ResultSet rs = meta.getColumns(null, like(schema, escape), like(name, escape), "%")) {
             while (rs.next()) {
-                String column = rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
-                boolean generated = "YES".equals(rs.getString("IS_AUTOINCREMENT"))
-                        || "YES".equals(rs.getString("IS_GENERATEDCOLUMN")) || rs.getString("COLUMN_DEF") != null;
-                if (!generated) {
-                    columns.add(new Column(column, rs.getInt("DATA_TYPE"),
-                            rs.getString("TYPE_NAME").toLowerCase(Locale.ROOT)));
+                if (!name.equals(rs.getString("TABLE_NAME")) || schema != null && !schema.equals(rs.getString("TABLE_SCHEM"))) {
+                    continue;
                 }
+                if ("YES".equals(rs.getString("IS_GENERATEDCOLUMN"))) {
+                    continue;
+                }
+                boolean defaulted = "YES".equals(rs.getString("IS_AUTOINCREMENT")) || rs.getString("COLUMN_DEF") != null;
+                columns.add(new Column(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"),
+                        rs.getString("TYPE_NAME").toLowerCase(Locale.ROOT), defaulted));
             }
         }
         if (columns.isEmpty()) {
-            throw new SQLException("Table " + table + " does not exist or has no columns Sluice can write", "42P01");
+            throw new SQLException("Table " + table + " does not exist" + (schema == null ? "" : " in schema " + schema)
+                    + " or has no columns Sluice can write", "42P01");
         }
         List<String> keys = new ArrayList<>();
-        try (ResultSet rs = meta.getPrimaryKeys(null, null, name)) {
+        try (ResultSet rs = meta.getPrimaryKeys(null, schema, name)) {
             while (rs.next()) {
-                keys.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                keys.add(rs.getString("COLUMN_NAME"));
             }
         }
         if (keys.isEmpty()) {
             LOG.warnf("Table %s has no primary key: replayed records will be written twice", table);
         }
-        return new TableMapping(table, columns, keys);
+        String qualified = (schema == null ? "" : Database.quoted(schema) + ".") + Database.quoted(name);
+        return new TableMapping(table, qualified, columns, keys);
+    }
+
+    /** An unquoted name as the database stores it. */
+    private static String fold(DatabaseMetaData meta, String name) throws SQLException {
+        if (meta.storesUpperCaseIdentifiers()) {
+            return name.toUpperCase(Locale.ROOT);
+        }
+        return meta.storesLowerCaseIdentifiers() ? name.toLowerCase(Locale.ROOT) : name;
+    }
+
+    /** A metadata search pattern that matches {@code name} only: {@code _} and {@code %} are wildcards there. */
+    private static String like(String name, String escape) {
+        if (name == null || escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
     String table() {
         return table;
     }
 
-    String insertSql() {
-        return insertSql;
+    String qualifiedName() {
+        return qualifiedName;
     }
 
-    /** The insert of every row of {@code staging} (same columns), skipping keys already in the table. */
-    String insertFromSql(String staging) {
-        return "INSERT INTO " + table + " (" + columnList + ") SELECT " + columnList + " FROM " + staging + onConflict;
+    /** Every column Sluice may write, for a staging table that takes rows of any {@link Shape}. */
+    String allColumnList() {
+        return columns.stream().map(c -> Database.quoted(c.name())).collect(Collectors.joining(", "));
     }
 
-    /** Every column's value for one record, in column order; a value that does not fit its column is an error. */
-    Object[] row(Map<String, Object> record, RecordOrigin origin) throws InvalidRecordException {
-        Object[] row = new Object[columns.size()];
-        for (int i = 0; i < row.length; i++) {
-            Column column = columns.get(i);
-            row[i] = switch (column.name()) {
+    /** The values of one record for the columns of its shape; a value that does not fit its column is an error. */
+    Row row(Map<String, Object> record, RecordOrigin origin) throws InvalidRecordException {
+        long present = 0;
+        for (int bit = 0; bit < defaulted.size(); bit++) {
+            if (record.get(defaulted.get(bit).name()) != null) {
+                present |= 1L << bit;
+            }
+        }
+        Shape shape = shapes.get(present);
+        if (shape == null) {
+            shape = shapes.computeIfAbsent(present, Shape::new);
+        }
+        Object[] values = new Object[shape.columns.length];
+        for (int i = 0; i < values.length; i++) {
+            Column column = shape.columns[i];
+            values[i] = switch (column.name()) {
                 case ATTRIBUTES -> attributes(record);
                 case ORIGIN_SOURCE -> origin.source();
                 case ORIGIN_POSITION -> origin.position();
                 default -> columnValue(column, record.get(column.name()));
             };
         }
-        return row;
+        return new Row(shape, values);
     }
 
-    /** Binds one {@link #row} to the insert. */
-    void bind(PreparedStatement statement, Object[] row) throws SQLException {
-        for (int i = 0; i < row.length; i++) {
-            Column column = columns.get(i);
+    /** Binds one {@link #row} to the insert of its shape. */
+    void bind(PreparedStatement statement, Row row) throws SQLException {
+        Object[] values = row.values();
+        for (int i = 0; i < values.length; i++) {
+            Column column = row.shape().columns[i];
             int index = i + 1;
-            Object value = row[i];
+            Object value = values[i];
             if (value == null) {
                 statement.setNull(index, column.isJson() ? Types.OTHER : column.jdbcType());
             } else if (value instanceof Long number) {
@@ -157,15 +242,16 @@ final class TableMapping {
      * Appends one {@link #row} as a line of PostgreSQL's COPY text format. A timestamp without time zone gets the
      * local time of this JVM's zone, as pgjdbc's binding stores it.
      */
-    void copyLine(StringBuilder out, Object[] row) {
-        for (int i = 0; i < row.length; i++) {
+    void copyLine(StringBuilder out, Row row) {
+        Object[] values = row.values();
+        for (int i = 0; i < values.length; i++) {
             if (i > 0) {
                 out.append('\t');
             }
-            Object value = row[i];
+            Object value = values[i];
             if (value == null) {
                 out.append("\\N");
-            } else if (value instanceof OffsetDateTime time && columns.get(i).jdbcType() == Types.TIMESTAMP) {
+            } else if (value instanceof OffsetDateTime time && row.shape().columns[i].jdbcType() == Types.TIMESTAMP) {
                 out.append(time.atZoneSameInstant(ZoneId.systemDefault()).toLocalDateTime());
             } else if (value instanceof String text) {
                 escape(out, text);
@@ -189,11 +275,6 @@ final class TableMapping {
                 default -> out.append(ch);
             }
         }
-    }
-
-    /** The column names in {@link #row} order, for COPY and the insert from the staging table. */
-    String columnList() {
-        return columnList;
     }
 
     private String attributes(Map<String, Object> record) throws InvalidRecordException {

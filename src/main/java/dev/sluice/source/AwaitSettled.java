@@ -1,5 +1,6 @@
 package dev.sluice.source;
 
+import dev.sluice.record.InputProgress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.AsyncCallback;

@@ -2,6 +2,7 @@ package dev.sluice.source;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -16,7 +17,11 @@ public final class FileInputs {
     private FileInputs() {
     }
 
-    /** True when the route reads files and its directory still holds a file it will read (or is reading). */
+    /**
+     * True when the route reads files and its directory still holds a file it will read (or is reading).
+     *
+     * @throws UncheckedIOException the directory cannot be listed: whether input waits there is unknown
+     */
     public static boolean pending(Route route) {
         if (!(route.getEndpoint() instanceof FileEndpoint file)) {
             return false;
@@ -28,7 +33,8 @@ public final class FileInputs {
             return files.anyMatch(p -> Files.isRegularFile(p)
                     && (pattern == null || pattern.matcher(p.getFileName().toString()).matches()));
         } catch (IOException e) {
-            return false;
+            throw new UncheckedIOException("Cannot list the input directory " + dir + " of pipeline "
+                    + route.getRouteId() + ": " + e, e);
         }
     }
 }

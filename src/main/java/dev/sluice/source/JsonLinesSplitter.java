@@ -1,5 +1,8 @@
 package dev.sluice.source;
 
+import dev.sluice.record.InputProgress;
+import dev.sluice.record.Location;
+import dev.sluice.record.RecordOrigin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package dev.sluice.source;
 
+import dev.sluice.record.Acknowledgement;
+import dev.sluice.record.PartitionProgress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,12 +46,12 @@ public final class KafkaOffsetCommitter extends KafkaConsumerListener {
     }
 
     /** The acknowledgement of a record just consumed; called on the consumer thread, in offset order. */
-    SourceAck ack(String topic, int partition, long offset) {
+    Acknowledgement ack(String topic, int partition, long offset) {
         TopicPartition key = new TopicPartition(topic, partition);
         PartitionProgress progress = partitions.get(key);
         if (progress == null || !progress.accepts(offset)) {
             // first record of the partition, or the consumer went back to the committed offset after a rebalance
-            progress = new PartitionProgress(key);
+            progress = new PartitionProgress();
             partitions.put(key, progress);
         }
         return progress.ack(offset);
@@ -73,9 +75,8 @@ public final class KafkaOffsetCommitter extends KafkaConsumerListener {
         Set<TopicPartition> assigned = consumer.assignment();
         partitions.keySet().retainAll(assigned);
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (PartitionProgress progress : partitions.values()) {
-            progress.commitPoint().ifPresent(offset -> offsets.put(progress.partition(), new OffsetAndMetadata(offset)));
-        }
+        partitions.forEach((partition, progress) -> progress.commitPoint()
+                .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
         if (offsets.isEmpty()) {
             return;
         }

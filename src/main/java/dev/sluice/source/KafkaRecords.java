@@ -1,5 +1,7 @@
 package dev.sluice.source;
 
+import dev.sluice.record.Location;
+import dev.sluice.record.RecordOrigin;
 import dev.sluice.metrics.PipelineMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;

@@ -1,5 +1,6 @@
 package dev.sluice.stage;
 
+import dev.sluice.record.Timestamps;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;

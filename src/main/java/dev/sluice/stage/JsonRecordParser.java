@@ -1,5 +1,7 @@
 package dev.sluice.stage;
 
+import dev.sluice.record.InvalidRecordException;
+import dev.sluice.record.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -16,7 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectReader;
-import dev.sluice.source.RecordOrigin;
+import dev.sluice.record.RecordOrigin;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

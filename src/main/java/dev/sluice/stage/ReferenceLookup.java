@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.retry.Backoff;
-import dev.sluice.retry.DependencyHealth;
-import dev.sluice.retry.UnavailableException;
-import dev.sluice.sink.Database;
-import dev.sluice.source.RecordOrigin;
+import dev.sluice.dependency.Backoff;
+import dev.sluice.dependency.DependencyHealth;
+import dev.sluice.record.UnavailableException;
+import dev.sluice.dependency.Database;
+import dev.sluice.record.RecordOrigin;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -81,13 +81,18 @@ public class ReferenceLookup implements Processor {
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
-        Map<String, Object> record = exchange.getIn().getMandatoryBody(Map.class);
-        Object key = record.get(keyField);
-        String value = key == null ? null : table(exchange.getContext()).get(key.toString());
-        record.put(targetField, value != null ? value : defaultValue);
         RecordOrigin origin = RecordOrigin.of(exchange);
-        if (origin != null) {
-            origin.stats().stage("lookup " + targetField, "out");
+        String outcome = "failed";
+        try {
+            Map<String, Object> record = exchange.getIn().getMandatoryBody(Map.class);
+            Object key = record.get(keyField);
+            String value = key == null ? null : table(exchange.getContext()).get(key.toString());
+            record.put(targetField, value != null ? value : defaultValue);
+            outcome = "out";
+        } finally {
+            if (origin != null) {
+                origin.stats().stage("lookup " + targetField, outcome);
+            }
         }
     }
 
@@ -188,8 +193,8 @@ public class ReferenceLookup implements Processor {
     private static Map<String, String> loadTable(Database database, String tableName, String keyColumn,
             String valueColumn) throws SQLException {
         // Names come from the pipeline definition, never from records; quote them as identifiers anyway.
-        String sql = "SELECT " + Database.quote(keyColumn) + ", " + Database.quote(valueColumn) + " FROM "
-                + Database.quote(tableName);
+        String sql = "SELECT " + Database.plainIdentifier(keyColumn) + ", " + Database.plainIdentifier(valueColumn) + " FROM "
+                + Database.plainIdentifier(tableName);
         Map<String, String> table = new HashMap<>();
         try (Connection connection = database.connection();
                 PreparedStatement statement = connection.prepareStatement(sql);

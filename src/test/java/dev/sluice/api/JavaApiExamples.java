@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import dev.sluice.sink.Database;
+import dev.sluice.dependency.Database;
 import dev.sluice.stage.AnomalyDetector;
-import dev.sluice.stage.Json;
-import dev.sluice.stage.PipelineStage;
+import dev.sluice.record.Json;
+import dev.sluice.stage.AsyncPipelineStage;
 
 /**
  * The examples of docs/java-api.md, compiled and run by {@link JavaApiTest}. {@code JavaApiDocTest} checks that
@@ -84,7 +84,7 @@ final class JavaApiExamples {
 
     // tag::async-stage[]
     /** A stage that answers later: a lookup in a remote service, without holding a thread while it waits. */
-    static final class FirmwareLookup implements PipelineStage {
+    static final class FirmwareLookup implements AsyncPipelineStage {
         @Override
         public CompletionStage<Map<String, Object>> applyAsync(Map<String, Object> record) {
             return CompletableFuture.supplyAsync(() -> {

@@ -29,9 +29,9 @@ import dev.sluice.app.SampleGenerator;
 import dev.sluice.kafka.KafkaClient;
 import dev.sluice.kafka.KafkaProfile;
 import dev.sluice.metrics.PipelineMetrics;
-import dev.sluice.sink.Database;
+import dev.sluice.dependency.Database;
 import dev.sluice.stage.AnomalyDetector;
-import dev.sluice.stage.Json;
+import dev.sluice.record.Json;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -320,11 +320,6 @@ class JavaApiTest {
             @Override
             public void write(List<Map<String, Object>> batch) {
                 throw new IllegalStateException("disk on fire");
-            }
-
-            @Override
-            public int attempts() {
-                return 2;
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.sluice.app;
 
+import dev.sluice.PostgresProfile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -20,8 +20,8 @@ import java.util.concurrent.ExecutionException;
 import dev.sluice.Servers;
 import dev.sluice.Rows;
 import dev.sluice.app.SampleGenerator;
-import dev.sluice.sink.Database;
-import dev.sluice.stage.Json;
+import dev.sluice.dependency.Database;
+import dev.sluice.record.Json;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -125,7 +125,7 @@ class KafkaPipelineTest {
             assertThat(record.key()).isEqualTo(utf8("key-" + values.get(i).length));
             assertThat(header(record, "topic")).isEqualTo(KafkaProfile.TOPIC);
             assertThat(header(record, "pipeline")).isEqualTo(STREAM);
-            assertThat(header(record, "exception.class")).isEqualTo("dev.sluice.stage.InvalidRecordException");
+            assertThat(header(record, "exception.class")).isEqualTo("dev.sluice.record.InvalidRecordException");
             assertThat(header(record, "stage")).isEqualTo(i == 8 ? "sink jdbc:robot_telemetry" : "parse");
             assertThat(header(record, "time")).isNotBlank();
         }

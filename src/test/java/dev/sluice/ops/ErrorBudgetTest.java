@@ -16,7 +16,7 @@ import java.util.Map;
 
 import dev.sluice.PipelineFiles;
 import dev.sluice.Rows;
-import dev.sluice.sink.Database;
+import dev.sluice.dependency.Database;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

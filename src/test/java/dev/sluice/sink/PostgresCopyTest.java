@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.sluice.PostgresProfile;
 import dev.sluice.metrics.PipelineMetrics;
-import dev.sluice.source.Location;
-import dev.sluice.source.RecordOrigin;
-import dev.sluice.source.TestAcks;
+import dev.sluice.record.Location;
+import dev.sluice.record.RecordOrigin;
+import dev.sluice.record.TestAcks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The COPY paths on the real PostgreSQL server: every value arrives as a bound insert would store it. */

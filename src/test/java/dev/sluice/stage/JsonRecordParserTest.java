@@ -1,5 +1,7 @@
 package dev.sluice.stage;
 
+import dev.sluice.record.InvalidRecordException;
+import dev.sluice.record.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sluice.metrics.PipelineMetrics;
-import dev.sluice.source.Location;
-import dev.sluice.source.RecordOrigin;
-import dev.sluice.source.TestAcks;
+import dev.sluice.record.Location;
+import dev.sluice.record.RecordOrigin;
+import dev.sluice.record.TestAcks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 

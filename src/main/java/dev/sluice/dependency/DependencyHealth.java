@@ -1,0 +1,60 @@
+package dev.sluice.dependency;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness of what pipelines depend on: DOWN while the sink database does not answer (checked at most every
+ * {@link #PING_INTERVAL}, so an idle pipeline's outage shows too), while any sink or reference table last failed for
+ * a reason that may pass, or while a pipeline is paused by its error budget; each named with the reason. UP again
+ * when they recover. Liveness never depends on it, so an outage does not make Kubernetes restart the pod.
+ */
+@Readiness
+@ApplicationScoped
+@Unremovable // found once by the stages pipelines declare as beans, which CDI cannot see
+public class DependencyHealth implements HealthCheck {
+
+    static final Duration PING_INTERVAL = Duration.ofSeconds(5);
+
+    private final Map<String, String> failing = new ConcurrentHashMap<>();
+    private final Database database;
+    private volatile long lastPing;
+    private volatile String databaseProblem;
+
+    public DependencyHealth(Database database) {
+        this.database = database;
+    }
+
+    public void failing(String dependency, Exception error) {
+        failing.put(dependency, String.valueOf(error.getMessage()));
+    }
+
+    public void ok(String dependency) {
+        failing.remove(dependency);
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        long now = System.nanoTime();
+        if (now - lastPing > PING_INTERVAL.toNanos()) {
+            lastPing = now;
+            databaseProblem = database.unreachable();
+        }
+        String database = databaseProblem;
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("sluice-dependencies")
+                .status(failing.isEmpty() && database == null);
+        if (database != null) {
+            response.withData("database", database);
+        }
+        failing.forEach(response::withData);
+        return response.build();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.sluice.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import dev.sluice.source.FileConsumerOptions;
+import org.apache.camel.model.AggregateDefinition;
+import org.apache.camel.model.FromDefinition;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ModelLifecycleStrategy;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.quarkus.main.events.BeforeConfigure;
+
+/**
+ * Completes every pipeline as its route is added (YAML or Java): a route that reads files gets the file consumer
+ * options every file pipeline shares ({@link FileConsumerOptions}); every {@code aggregate} step that uses the
+ * {@code batch} strategy is completed, so a pipeline author writes only the batch size and window and still gets
+ * batching that loses nothing:
+ * <ul>
+ * <li>each aggregator gets a writer thread with room for one waiting batch ({@link BatchWriter}): batches are
+ * written in order, and memory stays bounded;</li>
+ * <li>the completion timeout becomes a window from the batch's first record ({@link BatchWindow}), checked every
+ * 100 ms;</li>
+ * <li>open batches are written when the pipeline stops ({@code forceCompletionOnStop});</li>
+ * <li>options that discard records by design are refused, so such a route fails to start.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class PipelineDefinitions implements ModelLifecycleStrategy {
+
+    static final long TIMEOUT_CHECK_MILLIS = 100;
+
+    /** The writers made for each route, stopped when the route is removed (a reload, or shutdown). */
+    private final Map<String, List<BatchWriter>> writers = new ConcurrentHashMap<>();
+
+    /** Camel Main is about to load the routes: watch them being added. */
+    void register(@Observes BeforeConfigure event) {
+        event.getCamelContext().getCamelContextExtension().getContextPlugin(Model.class)
+                .addModelLifecycleStrategy(this);
+    }
+
+    @Override
+    public void onAddRouteDefinition(RouteDefinition route) {
+        FromDefinition from = route.getInput();
+        if (from != null && from.getUri() != null && from.getUri().startsWith("file:")) {
+            from.setUri(FileConsumerOptions.complete(from.getUri(), route.getRouteId()));
+        }
+        complete(route.getOutputs(), route.getRouteId());
+    }
+
+    private void complete(List<ProcessorDefinition<?>> outputs, String routeId) {
+        for (ProcessorDefinition<?> output : outputs) {
+            if (output instanceof AggregateDefinition aggregate && usesBatchStrategy(aggregate)) {
+                completeBatch(aggregate, routeId);
+            }
+            complete(output.getOutputs(), routeId);
+        }
+    }
+
+    private static boolean usesBatchStrategy(AggregateDefinition aggregate) {
+        String ref = aggregate.getAggregationStrategy();
+        return aggregate.getAggregationStrategyBean() instanceof BatchAggregationStrategy
+                || ref != null && ref.replaceFirst("^#(bean:)?", "").equals(BatchAggregationStrategy.NAME);
+    }
+
+    private void completeBatch(AggregateDefinition aggregate, String routeId) {
+        refuse(aggregate.getDiscardOnCompletionTimeout(), "discardOnCompletionTimeout", routeId);
+        refuse(aggregate.getDiscardOnAggregationFailure(), "discardOnAggregationFailure", routeId);
+        refuse(aggregate.getIgnoreInvalidCorrelationKeys(), "ignoreInvalidCorrelationKeys", routeId);
+        if (aggregate.getExecutorService() == null && aggregate.getExecutorServiceBean() == null) {
+            BatchWriter writer = new BatchWriter(routeId);
+            writers.computeIfAbsent(routeId, id -> new CopyOnWriteArrayList<>()).add(writer);
+            aggregate.executorService(writer);
+        }
+        if (aggregate.getCompletionTimeout() != null && aggregate.getCompletionTimeoutExpression() == null) {
+            aggregate.completionTimeout(new BatchWindow(aggregate.getCompletionTimeout()));
+            if (aggregate.getCompletionTimeoutCheckerInterval() == null) {
+                aggregate.completionTimeoutCheckerInterval(TIMEOUT_CHECK_MILLIS);
+            }
+        }
+        if (aggregate.getForceCompletionOnStop() == null) {
+            aggregate.forceCompletionOnStop();
+        }
+    }
+
+    private static void refuse(String option, String name, String routeId) {
+        if (option != null && !"false".equals(option)) {
+            throw new IllegalArgumentException("Route " + routeId + ": aggregate option " + name
+                    + " drops records, Sluice refuses it");
+        }
+    }
+
+    @Override
+    public void onRemoveRouteDefinition(RouteDefinition routeDefinition) {
+        // Camel also calls this with null when it clears definitions it has already started
+        List<BatchWriter> removed = routeDefinition == null ? null : writers.remove(routeDefinition.getRouteId());
+        if (removed != null) {
+            removed.forEach(BatchWriter::shutdown);
+        }
+    }
+
+    @Override
+    public void onAddRouteTemplateDefinition(RouteTemplateDefinition routeTemplateDefinition) {
+        // templates are completed when a route is made from them
+    }
+
+    @Override
+    public void onRemoveRouteTemplateDefinition(RouteTemplateDefinition routeTemplateDefinition) {
+        // nothing kept per template
+    }
+}

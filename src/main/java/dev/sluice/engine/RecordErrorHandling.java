@@ -1,0 +1,61 @@
+package dev.sluice.engine;
+
+import dev.sluice.deadletter.DeadLetterQueue;
+import dev.sluice.record.Batch;
+import dev.sluice.record.UnavailableException;
+import dev.sluice.record.RecordOrigin;
+import dev.sluice.record.InvalidRecordException;
+import dev.sluice.record.StageException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+/**
+ * The error handling of every route: a record whose parse or stage fails goes to the dead-letter queue and the
+ * pipeline goes on. Only record exchanges are handled here: a failure of a whole file or batch, or of a dependency
+ * while the pipeline stops, is left to propagate, so its source is not acknowledged and nothing is dropped in
+ * silence.
+ */
+@ApplicationScoped
+public class RecordErrorHandling extends RouteConfigurationBuilder {
+
+    private final DeadLetterQueue deadLetters;
+
+    public RecordErrorHandling(DeadLetterQueue deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void configuration() {
+        // Something the record needs is down and the pipeline is stopping: let the failure propagate, so the
+        // record's source is not acknowledged and the record is read again.
+        routeConfiguration()
+                .onException(UnavailableException.class)
+                .handled(false)
+                .end()
+                .onException(Exception.class)
+                .onWhen(RecordErrorHandling::isRecord)
+                .handled(true)
+                .process(this::deadLetter);
+    }
+
+    private static boolean isRecord(Exchange exchange) {
+        return RecordOrigin.of(exchange) != null && !(exchange.getIn().getBody() instanceof Batch);
+    }
+
+    private void deadLetter(Exchange exchange) {
+        Exception error = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Exception.class);
+        deadLetters.send(RecordOrigin.of(exchange), stage(exchange, error), error);
+    }
+
+    private static String stage(Exchange exchange, Exception error) {
+        if (error instanceof InvalidRecordException) {
+            return "parse";
+        }
+        if (error instanceof StageException stage) {
+            return stage.stage();
+        }
+        return "route " + exchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sluice.ops;
+
+import dev.sluice.metrics.PipelineStats;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** A pipeline's state and metrics as {@code GET /pipelines} serves them and the run-once mode prints them. */
+public record PipelineReport(
+        String name,
+        String source,
+        String status,
+        @JsonProperty("records_read") long recordsRead,
+        @JsonProperty("records_processed") long recordsProcessed,
+        @JsonProperty("records_filtered") long recordsFiltered,
+        long errors,
+        @JsonProperty("records_duplicate") long recordsDuplicate,
+        @JsonProperty("duration_seconds") double durationSeconds,
+        double throughput,
+        @JsonProperty("consumer_lag") @JsonInclude(JsonInclude.Include.NON_NULL) Long consumerLag) {
+
+    static PipelineReport of(String name, String source, String status, PipelineStats stats) {
+        return new PipelineReport(name, source, status, stats.recordsRead(), stats.recordsProcessed(),
+                stats.recordsFiltered(), stats.errors(), stats.duplicates(), round(stats.durationSeconds()),
+                round(stats.throughput()), stats.consumerLag());
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000.0) / 1000.0;
+    }
+
+    /** The seed's metrics block, as the run-once mode prints it. */
+    public String summary() {
+        return String.format("""
+                pipeline           %s
+                records_processed  %d
+                records_filtered   %d
+                errors             %d
+                duration_seconds   %.3f
+                throughput         %.1f records/s""", name, recordsProcessed, recordsFiltered, errors,
+                durationSeconds, throughput);
+    }
+}

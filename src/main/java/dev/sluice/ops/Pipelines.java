@@ -1,0 +1,53 @@
+package dev.sluice.ops;
+
+import dev.sluice.metrics.PipelineMetrics;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+
+/**
+ * The pipelines of the running service. A pipeline is a route that reads from a source: any route whose consumer
+ * is not an internal {@code direct:} or {@code seda:} endpoint (those are shared stages and sub-routes), and every
+ * pipeline built with the Java API (route group {@code sluice-java-pipelines}), whatever it reads from.
+ */
+@ApplicationScoped
+public class Pipelines {
+
+    /** The Camel route group of Java pipelines, which is how they are told from internal routes. */
+    public static final String JAVA_GROUP = "sluice-java-pipelines";
+
+    private final CamelContext camel;
+    private final PipelineMetrics metrics;
+
+    public Pipelines(CamelContext camel, PipelineMetrics metrics) {
+        this.camel = camel;
+        this.metrics = metrics;
+    }
+
+    public List<Route> routes() {
+        return camel.getRoutes().stream().filter(Pipelines::isPipeline).toList();
+    }
+
+    public List<PipelineReport> reports() {
+        return routes().stream().map(this::report).toList();
+    }
+
+    public Optional<PipelineReport> report(String name) {
+        Route route = camel.getRoute(name);
+        return route != null && isPipeline(route) ? Optional.of(report(route)) : Optional.empty();
+    }
+
+    private PipelineReport report(Route route) {
+        String status = camel.getRouteController().getRouteStatus(route.getRouteId()).name();
+        return PipelineReport.of(route.getRouteId(), route.getEndpoint().getEndpointBaseUri(), status,
+                metrics.pipeline(route.getRouteId()));
+    }
+
+    static boolean isPipeline(Route route) {
+        String scheme = route.getEndpoint().getEndpointUri().split(":", 2)[0];
+        return !scheme.equals("direct") && !scheme.equals("seda") || JAVA_GROUP.equals(route.getGroup());
+    }
+}

@@ -1,0 +1,36 @@
+package dev.sluice.record;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** The records the aggregator gathered for one write, each with its origin so the sink can settle it. */
+public final class Batch {
+
+    /** One record of the batch and where it came from. */
+    public record Entry(Map<String, Object> record, RecordOrigin origin) {
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final long startedNanos = System.nanoTime();
+
+    /** Adds a record; from now on its sink settles it. */
+    public void add(Map<String, Object> record, RecordOrigin origin) {
+        entries.add(new Entry(record, origin));
+        origin.batched();
+    }
+
+    public List<Entry> entries() {
+        return Collections.unmodifiableList(entries);
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    /** When the first record joined, on the {@link System#nanoTime()} clock. */
+    public long startedNanos() {
+        return startedNanos;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.sluice.record;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.sluice.metrics.PipelineStats;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.Synchronization;
+
+/**
+ * A record's life in one place: where it came from and what became of it. It travels with the record from the
+ * source to the sink as the exchange property {@link #PROPERTY}, keeps the original bytes for the dead-letter queue,
+ * counts the record in its pipeline's metrics, and releases the record to its source's {@link Acknowledgement}
+ * exactly once, when the record reaches an end state.
+ *
+ * <pre>
+ * IN_FLIGHT ──batched()──▶ BATCHED ──written()──▶ WRITTEN
+ *     │                       ├──deadLettering()──▶ DEAD_LETTERING ──deadLettered()──▶ DEAD_LETTERED
+ *     │                       └──abandon()──▶ ABANDONED   (pipeline stopped first: read it again)
+ *     ├──deadLettering()──▶ DEAD_LETTERING ─┬─deadLettered()──▶ DEAD_LETTERED
+ *     │                                     └─abandon()──▶ ABANDONED   (the dead-letter queue refused it)
+ *     ├──exchange completes──▶ DROPPED   (a filter or stage dropped it)
+ *     └──exchange fails──▶ ABANDONED   (an unhandled failure: read it again)
+ * </pre>
+ *
+ * As a {@link Synchronization} on the record's own exchange it sees the record's route end: a record still in
+ * flight then was dropped by a stage. An unhandled failure abandons the record: its source is not acknowledged (a
+ * file stays in the input directory, a Kafka offset is not committed) and the record is read again after a restart.
+ */
+public final class RecordOrigin implements Synchronization {
+
+    public static final String PROPERTY = "sluice.origin";
+
+    private enum State {
+        IN_FLIGHT(true), BATCHED(true), DEAD_LETTERING(true), WRITTEN(false), DEAD_LETTERED(false), DROPPED(false),
+        ABANDONED(false);
+
+        /** Not settled yet. */
+        final boolean open;
+
+        State(boolean open) {
+            this.open = open;
+        }
+    }
+
+    private final PipelineStats pipeline;
+    private final Location location;
+    private final byte[] payload;
+    private final Acknowledgement ack;
+    private final boolean truncated;
+    private final long readNanos = System.nanoTime();
+    private final AtomicReference<State> state = new AtomicReference<>(State.IN_FLIGHT);
+
+    /**
+     * @param pipeline  the pipeline that read the record
+     * @param location  where the record was read
+     * @param payload   the record exactly as read
+     * @param ack       the source's acknowledgement, retained now and released when the record reaches an end state
+     * @param truncated true when the payload is only the start of a record too long to keep whole
+     */
+    public RecordOrigin(PipelineStats pipeline, Location location, byte[] payload, Acknowledgement ack,
+            boolean truncated) {
+        this.pipeline = pipeline;
+        this.truncated = truncated;
+        this.location = location;
+        this.payload = payload;
+        this.ack = ack;
+        ack.retain();
+        pipeline.recordRead();
+    }
+
+    public static RecordOrigin of(Exchange exchange) {
+        return exchange.getProperty(PROPERTY, RecordOrigin.class);
+    }
+
+    /** Attaches this origin to the record's exchange, so the exchange's end settles dropped records. */
+    public void attachTo(Exchange exchange) {
+        exchange.setProperty(PROPERTY, this);
+        exchange.getExchangeExtension().addOnCompletion(this);
+    }
+
+    public String pipeline() {
+        return pipeline.name();
+    }
+
+    public PipelineStats stats() {
+        return pipeline;
+    }
+
+    public Location location() {
+        return location;
+    }
+
+    public String source() {
+        return location.source();
+    }
+
+    public long position() {
+        return location.position();
+    }
+
+    public byte[] payload() {
+        return payload;
+    }
+
+    public boolean truncated() {
+        return truncated;
+    }
+
+    /** The record joined a batch: from now on the sink settles it. */
+    public void batched() {
+        state.compareAndSet(State.IN_FLIGHT, State.BATCHED);
+    }
+
+    /** The sink has the record. */
+    public void written() {
+        if (state.compareAndSet(State.BATCHED, State.WRITTEN)) {
+            pipeline.recordWritten(readNanos);
+            ack.release();
+        }
+    }
+
+    /**
+     * The record is on its way to the dead-letter queue: it is no longer the pipeline's, and not settled until
+     * {@link #deadLettered()}. False if it had settled already.
+     */
+    public boolean deadLettering() {
+        State previous = state.getAndUpdate(s -> s == State.IN_FLIGHT || s == State.BATCHED ? State.DEAD_LETTERING : s);
+        return previous == State.IN_FLIGHT || previous == State.BATCHED;
+    }
+
+    /** The record is in the dead-letter queue instead of the sink. */
+    public void deadLettered() {
+        if (state.compareAndSet(State.DEAD_LETTERING, State.DEAD_LETTERED)) {
+            pipeline.recordFailed();
+            ack.release();
+        }
+    }
+
+    /**
+     * The record will not be settled in this run: its route failed, its batch could not be written before the
+     * pipeline stopped, or the dead-letter queue refused it. Its source must read it again where it can.
+     */
+    public void abandon(Exception cause) {
+        State previous = state.getAndUpdate(s -> s.open ? State.ABANDONED : s);
+        if (previous.open) {
+            ack.abandon(cause);
+        }
+    }
+
+    @Override
+    public void onComplete(Exchange exchange) {
+        if (state.compareAndSet(State.IN_FLIGHT, State.DROPPED)) {
+            pipeline.recordFiltered();
+            ack.release();
+        }
+    }
+
+    @Override
+    public void onFailure(Exchange exchange) {
+        // not acknowledged: see the class comment
+        Exception cause = exchange.getException();
+        abandon(cause != null ? cause : new IllegalStateException("the route of " + this + " failed"));
+    }
+
+    @Override
+    public String toString() {
+        return source() + ":" + position();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.sluice.stage;
+
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import dev.sluice.record.RecordOrigin;
+import dev.sluice.record.StageException;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+
+/**
+ * Runs a {@link PipelineStage} on one record's exchange: the answer becomes the body, {@code null} stops the record
+ * (filtered), and anything the stage throws, an {@link Error} included, fails the record with a
+ * {@link StageException} naming the stage, which sends it to the dead-letter queue. Counts each outcome.
+ */
+final class StageRunner {
+
+    private StageRunner() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static boolean run(PipelineStage stage, Exchange exchange, AsyncCallback callback) {
+        CompletableFuture<Map<String, Object>> future;
+        try {
+            CompletionStage<Map<String, Object>> result = stage.applyAsync(exchange.getIn().getMandatoryBody(Map.class));
+            future = result == null ? CompletableFuture.failedFuture(new NullPointerException(
+                    "applyAsync returned null instead of a CompletionStage")) : result.toCompletableFuture();
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Throwable e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        if (future.isDone()) {
+            complete(stage, exchange, future);
+            callback.done(true);
+            return true;
+        }
+        CompletableFuture<Map<String, Object>> pending = future;
+        pending.whenComplete((out, error) -> {
+            complete(stage, exchange, pending);
+            callback.done(false);
+        });
+        return false;
+    }
+
+    private static void complete(PipelineStage stage, Exchange exchange, CompletableFuture<Map<String, Object>> future) {
+        String outcome;
+        try {
+            Map<String, Object> out = future.join();
+            if (out == null) {
+                exchange.setRouteStop(true);
+                outcome = "filtered";
+            } else {
+                exchange.getIn().setBody(out);
+                outcome = "out";
+            }
+        } catch (CompletionException e) {
+            exchange.setException(new StageException(stage.name(), e.getCause()));
+            outcome = "failed";
+        } catch (CancellationException e) {
+            exchange.setException(new StageException(stage.name(), e));
+            outcome = "failed";
+        }
+        RecordOrigin origin = RecordOrigin.of(exchange);
+        if (origin != null) {
+            origin.stats().stage(stage.name(), outcome);
+        }
+    }
+}
