@@ -1,49 +1,74 @@
 package dev.sluice;
 
-import java.util.Map;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 
-import dev.sluice.metrics.PipelineMetrics;
-import dev.sluice.record.Location;
-import dev.sluice.record.RecordOrigin;
-import dev.sluice.record.TestAcks;
-import dev.sluice.record.InvalidRecordException;
-import dev.sluice.stage.JsonRecordParser;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** What the robot telemetry pipelines make of one record: the row key it becomes, or nothing. */
+/**
+ * What the robot telemetry pipelines make of one record, decided without Sluice's code: the schema of
+ * routes/robot-telemetry-stages.yaml checked with plain Jackson trees and the JDK's ISO-8601 parser, and the
+ * filter's rule (status "active"). An independent oracle for tests of whole pipelines.
+ */
 public final class Expected {
 
-    private static final JsonRecordParser PARSER = new JsonRecordParser();
-
-    static {
-        // the schema of routes/robot-telemetry-stages.yaml
-        PARSER.setRequired("robot_id:string, ts:timestamp, seq:integer, status:string");
-        PARSER.setOptional("temperature_c:number, battery_pct:integer, value:number");
-    }
+    private static final ObjectMapper PLAIN = new ObjectMapper();
 
     private Expected() {
     }
 
     /** {@code robot_id/seq} of the row the record becomes, null if it is filtered or dead-lettered. */
     public static String rowKey(byte[] record) {
-        try {
-            Map<String, Object> parsed = PARSER.parse(new RecordOrigin(
-                    new PipelineMetrics(new SimpleMeterRegistry()).pipeline("expected"), new Location.FileLine("-", 0),
-                    record, TestAcks.NONE, false));
-            return "active".equals(parsed.get("status")) ? parsed.get("robot_id") + "/" + parsed.get("seq") : null;
-        } catch (InvalidRecordException e) {
-            return null;
-        }
+        JsonNode node = valid(record);
+        return node != null && node.get("status").asText().equals("active")
+                ? node.get("robot_id").asText() + "/" + node.get("seq").asLong()
+                : null;
     }
 
-    /** True when the record is dead-lettered by the parser. */
+    /** True when the record breaks the schema, so the parse stage dead-letters it. */
     public static boolean malformed(byte[] record) {
+        return valid(record) == null;
+    }
+
+    /** The record as a JSON object if it meets the schema, else null. */
+    private static JsonNode valid(byte[] record) {
+        JsonNode node;
         try {
-            PARSER.parse(new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("expected"),
-                    new Location.FileLine("-", 0), record, TestAcks.NONE, false));
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(record));
+            node = PLAIN.readTree(record);
+        } catch (CharacterCodingException e) {
+            return null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        boolean required = node.path("robot_id").isTextual() && isTimestamp(node.path("ts"))
+                && node.path("seq").isIntegralNumber() && node.path("status").isTextual();
+        boolean optional = optional(node, "temperature_c", JsonNode::isNumber)
+                && optional(node, "battery_pct", JsonNode::isIntegralNumber) && optional(node, "value", JsonNode::isNumber);
+        return required && optional ? node : null;
+    }
+
+    private static boolean optional(JsonNode record, String field, java.util.function.Predicate<JsonNode> type) {
+        JsonNode value = record.get(field);
+        return value == null || value.isNull() || type.test(value);
+    }
+
+    private static boolean isTimestamp(JsonNode value) {
+        if (!value.isTextual()) {
             return false;
-        } catch (InvalidRecordException e) {
+        }
+        try {
+            OffsetDateTime.parse(value.asText());
             return true;
+        } catch (DateTimeParseException e) {
+            return false;
         }
     }
 }

@@ -55,7 +55,10 @@ class FilePipelinePostgresTest extends FilePipelineTest {
             await().atMost(TIMEOUT).untilAsserted(() -> when().get("/q/health/ready").then().statusCode(503)
                     .body("checks.find { it.name == 'sluice-dependencies' }.status", org.hamcrest.Matchers.is("DOWN")));
             when().get("/q/health/live").then().statusCode(200);
-            Thread.sleep(2000); // a few more failed attempts while the database is away
+            // a few more failed attempts while the database is away, counted
+            double failures = Metrics.meter("sluice_sink_failures_total", "pipeline=\"" + ETL + "\"");
+            await().atMost(TIMEOUT).until(() -> Metrics.meter("sluice_sink_failures_total",
+                    "pipeline=\"" + ETL + "\"") >= failures + 3);
             assertThat(ETL_IN.resolve("outage.jsonl")).exists();
         } finally {
             Servers.start();

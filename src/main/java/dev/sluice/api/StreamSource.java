@@ -83,6 +83,11 @@ public final class StreamSource extends FedSource {
         }
     }
 
+    /** Records handed in and not yet written or dead-lettered. */
+    public int held() {
+        return capacity - room.availablePermits();
+    }
+
     private RecordFeed running() {
         RecordFeed current = feed;
         if (current == null) {

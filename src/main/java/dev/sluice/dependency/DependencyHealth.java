@@ -41,6 +41,11 @@ public class DependencyHealth implements HealthCheck {
         failing.remove(dependency);
     }
 
+    /** What fails now and why, by name: what readiness reports besides the database. */
+    public Map<String, String> failures() {
+        return Map.copyOf(failing);
+    }
+
     @Override
     public HealthCheckResponse call() {
         long now = System.nanoTime();

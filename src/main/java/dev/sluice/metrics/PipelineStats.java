@@ -29,6 +29,7 @@ public final class PipelineStats {
     private final MeterRegistry registry;
     /** By stage, then outcome: two lookups and no key built per record. */
     private final Map<String, Map<String, Counter>> stageCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> sinkFailures = new ConcurrentHashMap<>();
     private final AtomicLong consumerLag = new AtomicLong(-1);
     private final AtomicLong firstReadNanos = new AtomicLong();
     private final AtomicLong lastSettledNanos = new AtomicLong();
@@ -128,6 +129,13 @@ public final class PipelineStats {
     public Long consumerLag() {
         long lag = consumerLag.get();
         return lag < 0 ? null : lag;
+    }
+
+    /** A write to {@code sink} failed (it is retried or its records isolated): counted per sink. */
+    public void sinkFailure(String sink) {
+        sinkFailures.computeIfAbsent(sink, key -> Counter.builder("sluice.sink.failures")
+                .description("Failed attempts to write a batch to the sink; each is retried or its records isolated")
+                .tag("pipeline", name).tag("sink", sink).register(registry)).increment();
     }
 
     /** {@code count} records the sink held already: replays the idempotent write absorbed. */

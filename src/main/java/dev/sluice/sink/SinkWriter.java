@@ -118,6 +118,7 @@ public final class SinkWriter implements Processor {
                     tally.settle(chunk, false);
                     throw e;
                 } catch (Exception e) {
+                    chunk.get(0).origin().stats().sinkFailure(sink.name());
                     chunk = tally.settle(chunk, false);
                     BatchSink.Failure kind = sink.classify(e);
                     if (kind == BatchSink.Failure.UNKNOWN && (isolating || attempt >= retry.attempts())) {

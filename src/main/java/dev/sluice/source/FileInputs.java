@@ -23,9 +23,10 @@ public final class FileInputs {
      * @throws UncheckedIOException the directory cannot be listed: whether input waits there is unknown
      */
     public static boolean pending(Route route) {
-        if (!(route.getEndpoint() instanceof FileEndpoint file)) {
-            return false;
-        }
+        return route.getEndpoint() instanceof FileEndpoint file && pending(file, route.getRouteId());
+    }
+
+    static boolean pending(FileEndpoint file, String pipeline) {
         File dir = file.getFile();
         String include = file.getInclude();
         Pattern pattern = include == null ? null : Pattern.compile(include);
@@ -34,7 +35,7 @@ public final class FileInputs {
                     && (pattern == null || pattern.matcher(p.getFileName().toString()).matches()));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the input directory " + dir + " of pipeline "
-                    + route.getRouteId() + ": " + e, e);
+                    + pipeline + ": " + e, e);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
+import dev.sluice.Metrics;
 import dev.sluice.Servers;
 import dev.sluice.Rows;
 import dev.sluice.app.SampleGenerator;
@@ -215,7 +216,10 @@ class KafkaPipelineTest {
                     utf8(l))).toList());
             await().atMost(TIMEOUT).untilAsserted(() -> when().get("/q/health/ready").then().statusCode(503));
             when().get("/q/health/live").then().statusCode(200);
-            Thread.sleep(2000);
+            // a witness that the sink kept failing for a while: its failed attempts, counted
+            double failures = Metrics.meter("sluice_sink_failures_total", "pipeline=\"" + STREAM + "\"");
+            await().atMost(TIMEOUT).until(() -> Metrics.meter("sluice_sink_failures_total",
+                    "pipeline=\"" + STREAM + "\"") >= failures + 3);
             assertThat(kafka.committedToEnd(KafkaProfile.STREAM_GROUP, KafkaProfile.TOPIC)).isFalse();
         } finally {
             Servers.start();

@@ -33,6 +33,8 @@ class ErrorBudgetTest {
 
     static final Path IN = Path.of("target/test-data/budget/in");
     static final Path DONE = Path.of("target/test-data/budget/done");
+    static final Path ANOMALIES_IN = Path.of("target/test-data/anomalies/in");
+    static final Path ANOMALIES_DONE = Path.of("target/test-data/anomalies/done");
 
     public static class TightBudget implements QuarkusTestProfile {
         @Override
@@ -67,9 +69,12 @@ class ErrorBudgetTest {
         assertThat(reason).startsWith("paused: ").contains("of the last").contains("dead-lettered within PT1M");
         when().get("/q/health/live").then().statusCode(200);
 
-        drop(IN, "good.jsonl", ("{\"robot_id\":\"b-1\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\"}\n")
-                .getBytes(StandardCharsets.UTF_8));
-        Thread.sleep(3000);
+        byte[] good = ("{\"robot_id\":\"b-1\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\","
+                + "\"temperature_c\":20.0}\n").getBytes(StandardCharsets.UTF_8);
+        drop(IN, "good.jsonl", good);
+        // a witness: the same file, dropped at the same time into a pipeline that runs, is read and done
+        drop(ANOMALIES_IN, "witness.jsonl", good);
+        awaitDone(ANOMALIES_IN, "witness.jsonl", ANOMALIES_DONE);
         assertThat(IN.resolve("good.jsonl")).as("a paused pipeline reads nothing").exists();
         assertThat(rows.count("robot_telemetry")).isZero();
 

@@ -1,0 +1,99 @@
+package dev.sluice.deadletter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.dependency.DependencyHealth;
+import dev.sluice.dependency.KafkaProducers;
+import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.record.Acknowledgement;
+import dev.sluice.record.InvalidRecordException;
+import dev.sluice.record.Location;
+import dev.sluice.record.RecordOrigin;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/** A Kafka record's dead letter does not hold the thread that sends it; the record settles when the broker answers. */
+class DeadLetterQueueTest {
+
+    static final SluiceConfig CONFIG = new SmallRyeConfigBuilder().withMapping(SluiceConfig.class)
+            .withDefaultValue("sluice.kafka.bootstrap-servers", "unused:9092").build()
+            .unwrap(SmallRyeConfig.class).getConfigMapping(SluiceConfig.class);
+
+    final MockProducer<byte[], byte[]> broker = new MockProducer<>(false, null, new ByteArraySerializer(),
+            new ByteArraySerializer());
+    final DependencyHealth health = new DependencyHealth(null);
+    final DeadLetterQueue queue = new DeadLetterQueue(CONFIG, new KafkaProducers(CONFIG) {
+        @Override
+        public Producer<byte[], byte[]> producer() {
+            return broker;
+        }
+    }, health);
+    final AtomicInteger released = new AtomicInteger();
+    final AtomicInteger abandoned = new AtomicInteger();
+
+    RecordOrigin kafkaRecord() {
+        return new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"),
+                new Location.TopicOffset("in", 0, 7, null), "x".getBytes(), new Acknowledgement() {
+                    @Override
+                    public void retain() {
+                    }
+
+                    @Override
+                    public void release() {
+                        released.incrementAndGet();
+                    }
+
+                    @Override
+                    public void abandon(Exception cause) {
+                        abandoned.incrementAndGet();
+                    }
+                }, false);
+    }
+
+    @Test
+    void returnsAtOnceAndReleasesTheRecordWhenTheBrokerHasIt() {
+        RecordOrigin record = kafkaRecord();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> queue.send(record, "parse", new InvalidRecordException("not JSON")));
+
+        assertThat(released).hasValue(0);
+        assertThat(broker.history()).singleElement().satisfies(dead -> assertThat(dead.topic()).isEqualTo("in.dlq"));
+        broker.completeNext();
+        assertThat(released).hasValue(1);
+        assertThat(record.stats().errors()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeadLetterTheBrokerRefusesAbandonsTheRecordAndTellsReadiness() {
+        RecordOrigin record = kafkaRecord();
+        queue.send(record, "parse", new InvalidRecordException("not JSON"));
+
+        broker.errorNext(new NotEnoughReplicasException("fewer in-sync replicas than required"));
+
+        assertThat(released).hasValue(0);
+        assertThat(abandoned).hasValue(1);
+        assertThat(record.stats().errors()).isZero();
+        assertThat(failing()).containsKey("dead-letter topic in.dlq");
+
+        RecordOrigin next = kafkaRecord();
+        queue.send(next, "parse", new InvalidRecordException("not JSON"));
+        broker.completeNext();
+        assertThat(failing()).doesNotContainKey("dead-letter topic in.dlq");
+    }
+
+    java.util.Map<String, String> failing() {
+        return health.failures();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.sluice.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.sluice.PostgresProfile;
+import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.record.Location;
+import dev.sluice.record.RecordOrigin;
+import dev.sluice.record.TestAcks;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Which table and which columns a sink writes, on the embedded H2 (with the service's connection options) and on
+ * PostgreSQL: names that look like LIKE patterns, the same table name in another schema, {@code schema.table},
+ * columns with defaults, and column names that are reserved words.
+ */
+class TableMappingTest {
+
+    static final String H2 = "jdbc:h2:mem:mapping;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+            + "DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE";
+
+    private final RecordOrigin origin = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"),
+            new Location.FileLine("in.jsonl", 3), new byte[0], TestAcks.NONE, false);
+
+    static Connection connect(String database) throws SQLException {
+        return database.equals("h2") ? DriverManager.getConnection(H2)
+                : DriverManager.getConnection(PostgresProfile.URL, "sluice", "sluice");
+    }
+
+    static void execute(Connection connection, String... statements) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "h2", "postgresql" })
+    void anUnderscoreInTheNameMatchesNoOtherTable(String database) throws Exception {
+        try (Connection connection = connect(database)) {
+            execute(connection, "DROP TABLE IF EXISTS tm_a_b", "DROP TABLE IF EXISTS tm_aXb",
+                    "CREATE TABLE tm_a_b (id TEXT PRIMARY KEY, note TEXT)",
+                    "CREATE TABLE tm_aXb (id TEXT PRIMARY KEY, other_note TEXT NOT NULL)");
+
+            write(connection, "tm_a_b", Map.of("id", "1", "note", "n"));
+
+            assertThat(rows(connection, "SELECT id, note FROM tm_a_b")).containsExactly(List.of("1", "n"));
+            execute(connection, "DROP TABLE tm_a_b", "DROP TABLE tm_aXb");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "h2", "postgresql" })
+    void aTableOfTheSameNameInAnotherSchemaIsNeitherMixedInNorMissedWhenNamed(String database) throws Exception {
+        try (Connection connection = connect(database)) {
+            execute(connection, "DROP TABLE IF EXISTS tm_same", "DROP SCHEMA IF EXISTS tm_other CASCADE",
+                    "CREATE SCHEMA tm_other",
+                    "CREATE TABLE tm_same (id TEXT PRIMARY KEY, note TEXT)",
+                    "CREATE TABLE tm_other.tm_same (id TEXT PRIMARY KEY, extra TEXT NOT NULL, note TEXT)");
+
+            write(connection, "tm_same", Map.of("id", "public", "note", "n"));
+            write(connection, "tm_other.tm_same", Map.of("id", "other", "extra", "e", "note", "m"));
+
+            assertThat(rows(connection, "SELECT id, note FROM tm_same")).containsExactly(List.of("public", "n"));
+            assertThat(rows(connection, "SELECT id, extra, note FROM tm_other.tm_same"))
+                    .containsExactly(List.of("other", "e", "m"));
+            execute(connection, "DROP TABLE tm_same", "DROP SCHEMA tm_other CASCADE");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "h2", "postgresql" })
+    void aColumnWithADefaultTakesTheRecordsValueAndElseItsDefault(String database) throws Exception {
+        try (Connection connection = connect(database)) {
+            execute(connection, "DROP TABLE IF EXISTS tm_defaults",
+                    "CREATE TABLE tm_defaults (id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'new', "
+                            + "priority INTEGER DEFAULT 5)");
+
+            write(connection, "tm_defaults", row("id", "given", "status", "paid", "priority", 1),
+                    row("id", "default", "status", null), row("id", "half", "priority", 9));
+
+            assertThat(rows(connection, "SELECT id, status, priority FROM tm_defaults ORDER BY id")).containsExactly(
+                    List.of("default", "new", "5"), List.of("given", "paid", "1"), List.of("half", "new", "9"));
+            execute(connection, "DROP TABLE tm_defaults");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "h2", "postgresql" })
+    void columnNamesThatAreReservedWordsAreQuoted(String database) throws Exception {
+        try (Connection connection = connect(database)) {
+            execute(connection, "DROP TABLE IF EXISTS tm_words",
+                    "CREATE TABLE tm_words (\"order\" TEXT PRIMARY KEY, \"select\" TEXT, \"user\" TEXT)");
+
+            write(connection, "tm_words", Map.of("order", "o-1", "select", "s", "user", "u"));
+
+            assertThat(rows(connection, "SELECT \"order\", \"select\", \"user\" FROM tm_words"))
+                    .containsExactly(List.of("o-1", "s", "u"));
+            execute(connection, "DROP TABLE tm_words");
+        }
+    }
+
+    @SafeVarargs
+    private void write(Connection connection, String table, Map<String, Object>... records) throws Exception {
+        TableMapping mapping = TableMapping.read(connection, table);
+        connection.setAutoCommit(false);
+        try (RowWriter writer = RowWriter.open(connection, mapping, true)) {
+            for (Map<String, Object> record : records) {
+                writer.add(mapping.row(record, origin));
+            }
+            assertThat(writer.write()).isEqualTo(records.length);
+        }
+        connection.commit();
+        connection.setAutoCommit(true);
+    }
+
+    private static Map<String, Object> row(Object... keysAndValues) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            row.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return row;
+    }
+
+    private static List<List<String>> rows(Connection connection, String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}
