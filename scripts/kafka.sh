@@ -6,7 +6,7 @@
 #
 #   scripts/kafka.sh start|stop|clean|status|bootstrap
 #
-# Settings: SLUICE_KAFKA_PORT (59092), SLUICE_KAFKA_DIR (/tmp/sluice-kafka), SLUICE_KAFKA_VERSION (4.1.1),
+# Settings: SLUICE_KAFKA_PORT (59092), SLUICE_KAFKA_DIR (/tmp/sluice-kafka), SLUICE_KAFKA_VERSION (4.1.2),
 # SLUICE_KAFKA_HEAP (512m).
 set -euo pipefail
 
@@ -14,7 +14,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${SLUICE_KAFKA_PORT:-59092}
 CONTROLLER_PORT=$((PORT + 1))
 DIR=${SLUICE_KAFKA_DIR:-/tmp/sluice-kafka}
-VERSION=${SLUICE_KAFKA_VERSION:-4.1.1}
+VERSION=${SLUICE_KAFKA_VERSION:-4.1.2}
 HEAP=${SLUICE_KAFKA_HEAP:-512m}
 LIBS=${SLUICE_KAFKA_LIBS:-$HOME/.cache/sluice/kafka-$VERSION/libs}
 
