@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS robot_telemetry (
     attributes      CHARACTER VARYING,
     origin_source   VARCHAR(1024),
     origin_position BIGINT,
+    -- the SHA-256 of the record as read: a replay of it is a duplicate, another record under its key a conflict
+    origin_hash     VARCHAR(64),
     -- when the row was written: left to the database, read by operators and the benchmark's latency figures
     written_at      TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP,
     PRIMARY KEY (robot_id, seq)
@@ -28,8 +30,13 @@ CREATE TABLE IF NOT EXISTS robot_anomalies (
     attributes      CHARACTER VARYING,
     origin_source   VARCHAR(1024),
     origin_position BIGINT,
+    origin_hash     VARCHAR(64),
     PRIMARY KEY (robot_id, seq)
 );
+
+-- tables made before origin_hash was added
+ALTER TABLE robot_telemetry ADD COLUMN IF NOT EXISTS origin_hash VARCHAR(64);
+ALTER TABLE robot_anomalies ADD COLUMN IF NOT EXISTS origin_hash VARCHAR(64);
 
 CREATE TABLE IF NOT EXISTS robot_regions (
     robot_id VARCHAR(128) PRIMARY KEY,

@@ -52,9 +52,9 @@ class FilePipelinePostgresTest extends FilePipelineTest {
         Servers.stop();
         try {
             drop(ETL_IN, "outage.jsonl", Files.readAllBytes(file));
-            await().atMost(TIMEOUT).untilAsserted(() -> when().get("/q/health/ready").then().statusCode(503)
+            await().atMost(TIMEOUT).untilAsserted(() -> Management.given().get("/q/health/ready").then().statusCode(503)
                     .body("checks.find { it.name == 'sluice-dependencies' }.status", org.hamcrest.Matchers.is("DOWN")));
-            when().get("/q/health/live").then().statusCode(200);
+            Management.given().get("/q/health/live").then().statusCode(200);
             // a few more failed attempts while the database is away, counted
             double failures = Metrics.meter("sluice_sink_failures_total", "pipeline=\"" + ETL + "\"");
             await().atMost(TIMEOUT).until(() -> Metrics.meter("sluice_sink_failures_total",
@@ -70,7 +70,7 @@ class FilePipelinePostgresTest extends FilePipelineTest {
         Map<String, Object> after = pipeline(ETL);
         assertThat(delta(before, after, "records_processed")).isEqualTo(sample.active());
         assertThat(delta(before, after, "errors")).isZero();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> when().get("/q/health/ready").then().statusCode(200)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", hasItem("sluice-dependencies")));
     }
 }

@@ -31,7 +31,7 @@ public final class Metrics {
 
     /** The value of a Prometheus sample whose labels contain {@code labels}, 0 if absent. */
     public static double meter(String name, String labels) {
-        String text = when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE).matcher(text);
         while (m.find()) {
             if (m.group(1) == null ? labels.isEmpty() : m.group(1).contains(labels)) {

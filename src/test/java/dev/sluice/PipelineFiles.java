@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.sluice.record.Json;
 
 /** Files in and out of a file pipeline, as a user would handle them. */
 public final class PipelineFiles {
@@ -94,7 +93,7 @@ public final class PipelineFiles {
         try {
             List<Map<String, Object>> entries = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {
-                entries.add(Json.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {
+                entries.add(TestJson.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {
                 }));
             }
             return entries;

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the README shows: the filter of routes/robot-telemetry-stages.yaml, edited while the service runs, is picked
- * up without a restart, through the same Camel route reload that {@code ./mvnw quarkus:dev} switches on (the
- * {@code %dev} keys in application.properties).
+ * up without a restart, through the checked reload that {@code ./mvnw quarkus:dev} switches on
+ * ({@code sluice.routes-reload}).
  */
 @QuarkusTest
 @TestProfile(PipelineReloadTest.Reload.class)
@@ -48,9 +48,7 @@ class PipelineReloadTest {
             }
             return Map.of("sluice.routes-dir", ROUTES.toString(),
                     "sluice.pipelines.robot-telemetry-etl.input-dir", IN.toString(),
-                    "camel.main.routes-reload-enabled", "true",
-                    "camel.main.routes-reload-directory", ROUTES.toString(),
-                    "camel.main.routes-reload-pattern", "*.yaml");
+                    "sluice.routes-reload", "true");
         }
     }
 

@@ -15,7 +15,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.dependency.Database;
-import dev.sluice.record.Json;
 
 /** Reads tables back in a form tests compare exactly, whatever the database: JSON parsed, timestamps in UTC. */
 public final class Rows {
@@ -68,7 +67,7 @@ public final class Rows {
         Object value = rs.getObject(i);
         if (value != null && column.equals("attributes")) {
             try {
-                return Json.MAPPER.readValue(value.toString(), Object.class);
+                return TestJson.MAPPER.readValue(value.toString(), Object.class);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

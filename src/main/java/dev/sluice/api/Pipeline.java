@@ -124,11 +124,6 @@ public final class Pipeline {
         return name;
     }
 
-    /** The stream this pipeline reads, if it was built on {@link Sources#stream}. */
-    public Optional<StreamSource> stream() {
-        return source instanceof StreamSource stream ? Optional.of(stream) : Optional.empty();
-    }
-
     /** Reads a bounded source to its end, writes the last batch, and returns what the run did. */
     public RunMetrics run() throws Exception {
         if (source == null || !source.bounded()) {
@@ -183,6 +178,7 @@ public final class Pipeline {
         }
         api.started(this);
         try {
+            source.prepare(this);
             api.camel().addRoutes(new RouteBuilder(api.camel()) {
                 @Override
                 public void configure() {

@@ -2,14 +2,20 @@ package dev.sluice.api;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.ops.Roles;
 import dev.sluice.record.Json;
+import dev.sluice.source.HttpSpool;
+import dev.sluice.source.HttpSpools;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,55 +25,86 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Real-time entry: {@code POST /pipelines/{name}/records} hands records to a pipeline built on a stream
- * ({@link Sources#stream}). The body is one JSON object, a JSON array of objects, or JSON Lines. Answers:
+ * Real-time entry: {@code POST /pipelines/{name}/records} hands records to a pipeline built on
+ * {@link Sources#http()}, as {@code application/json} (one object or an array of objects) or
+ * {@code application/x-ndjson} (objects one per line). The caller needs the role {@code ingest} or
+ * {@code ingest:<name>}. Answers:
  * <ul>
- * <li>202 {@code {"accepted": n}}: all records are in the pipeline (in memory: written within the pipeline's window
- * unless the sink is down; see docs/delivery-guarantees.md);</li>
- * <li>400 {@code {"error": reason}}: the body is not JSON objects; nothing accepted. Records that are JSON objects
- * but break the pipeline's schema are accepted and dead-lettered, like a bad line of a file;</li>
- * <li>404: no running pipeline of that name takes records;</li>
- * <li>429: the pipeline holds as many records as it may (Retry-After: 1); nothing accepted;</li>
- * <li>503: the pipeline is stopping.</li>
+ * <li>202 {@code {"accepted": n}}: every record is on disk in the pipeline's spool and will be written or
+ * dead-lettered, even across a crash (docs/delivery-guarantees.md);</li>
+ * <li>400: the body is not JSON objects; nothing accepted. Records that are objects but break the pipeline's schema,
+ * or are longer than {@code sluice.source.max-record-bytes}, are accepted and dead-lettered like a bad line of a
+ * file, with the caller's name;</li>
+ * <li>401, 403: no credentials, or no role for this pipeline; 404: no running pipeline of that name takes records;</li>
+ * <li>413: the body is larger than {@code sluice.http.max-body-bytes} or holds more than
+ * {@code sluice.http.max-records-per-request} records; 415: another content type;</li>
+ * <li>429: the caller holds its share of the spool (Retry-After); others may still post;</li>
+ * <li>503: the spool is full or cannot be written (Retry-After); nothing accepted.</li>
  * </ul>
  */
 @Path("/pipelines/{name}/records")
+@Authenticated
 public class RecordsResource {
 
-    private final SluiceApi api;
+    static final String NDJSON = "application/x-ndjson";
 
-    public RecordsResource(SluiceApi api) {
-        this.api = api;
+    private final HttpSpools spools;
+    private final SecurityIdentity caller;
+    private final int maxRecords;
+
+    public RecordsResource(HttpSpools spools, SecurityIdentity caller, SluiceConfig config) {
+        this.spools = spools;
+        this.caller = caller;
+        this.maxRecords = config.http().maxRecordsPerRequest();
     }
 
     @POST
-    @Consumes(MediaType.WILDCARD)
+    @Consumes({ MediaType.APPLICATION_JSON, NDJSON })
     @Produces(MediaType.APPLICATION_JSON)
     public Response ingest(@PathParam("name") String name, byte[] body) {
-        StreamSource stream = api.running(name).flatMap(Pipeline::stream).orElse(null);
-        if (stream == null) {
+        String user = caller.getPrincipal().getName();
+        if (!caller.hasRole(Roles.INGEST) && !caller.hasRole(Roles.ingest(name))) {
+            return answer(Response.Status.FORBIDDEN, "error", "user " + user + " may not post records to pipeline "
+                    + name + ": it needs the role " + Roles.INGEST + " or " + Roles.ingest(name));
+        }
+        HttpSpool spool = spools.spool(name).orElse(null);
+        if (spool == null) {
             return answer(Response.Status.NOT_FOUND, "error", "no running pipeline " + name + " takes records");
         }
         List<byte[]> records;
         try {
-            records = split(body);
+            records = split(body, maxRecords);
+        } catch (TooManyRecordsException e) {
+            return answer(Response.Status.REQUEST_ENTITY_TOO_LARGE, "error", e.getMessage());
         } catch (IOException e) {
             return answer(Response.Status.BAD_REQUEST, "error", e.getMessage());
         }
         try {
-            stream.ingestAll(records);
-        } catch (StreamFullException e) {
-            return Response.status(429).header("Retry-After", "1").entity(Map.of("error", e.getMessage())).build();
-        } catch (IllegalStateException e) {
-            return answer(Response.Status.SERVICE_UNAVAILABLE, "error", e.getMessage());
+            spool.accept(records, user);
+        } catch (HttpSpool.FullException e) {
+            return Response.status(e.senderShare() ? 429 : 503).header("Retry-After", e.senderShare() ? "1" : "5")
+                    .entity(Map.of("error", e.getMessage())).build();
+        } catch (IOException e) {
+            return Response.status(503).header("Retry-After", "5")
+                    .entity(Map.of("error", "the spool of " + name + " cannot be written: " + e.getMessage())).build();
         }
         return answer(Response.Status.ACCEPTED, "accepted", records.size());
     }
 
-    /** The records of a body: one object, an array of objects, or objects one after the other (JSON Lines). */
-    static List<byte[]> split(byte[] body) throws IOException {
+    static final class TooManyRecordsException extends IOException {
+        TooManyRecordsException(int max) {
+            super("more than " + max + " records in one request (sluice.http.max-records-per-request): split it");
+        }
+    }
+
+    /**
+     * The records of a body, each exactly as sent: one object, an array of objects, or objects one after the other
+     * (JSON Lines). Objects are delimited by the parser without being built in memory, so a body of millions of small
+     * values costs no more than its bytes; line breaks between tokens become spaces, so each record is one line.
+     */
+    static List<byte[]> split(byte[] body, int maxRecords) throws IOException {
         List<byte[]> records = new ArrayList<>();
-        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+        try (JsonParser parser = Json.bodyParser(body)) {
             JsonToken token = parser.nextToken();
             if (token == null) {
                 throw new IOException("empty body: send a JSON object, an array of objects, or JSON Lines");
@@ -80,8 +117,13 @@ public class RecordsResource {
                 if (token != JsonToken.START_OBJECT) {
                     throw new IOException("record " + (records.size() + 1) + " is not a JSON object");
                 }
-                JsonNode record = Json.MAPPER.readTree(parser);
-                records.add(Json.MAPPER.writeValueAsBytes(record));
+                if (records.size() == maxRecords) {
+                    throw new TooManyRecordsException(maxRecords);
+                }
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                int end = (int) parser.currentLocation().getByteOffset();
+                records.add(oneLine(Arrays.copyOfRange(body, start, end)));
                 token = parser.nextToken();
             }
             if (array && (token != JsonToken.END_ARRAY || parser.nextToken() != null)) {
@@ -96,7 +138,17 @@ public class RecordsResource {
         return records;
     }
 
+    /** Raw line breaks can only be whitespace between tokens in valid JSON (never inside a string). */
+    private static byte[] oneLine(byte[] record) {
+        for (int i = 0; i < record.length; i++) {
+            if (record[i] == '\n' || record[i] == '\r') {
+                record[i] = ' ';
+            }
+        }
+        return record;
+    }
+
     private static Response answer(Response.Status status, String key, Object value) {
-        return Response.status(status).entity(Map.of(key, value)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of(key, value)).build();
     }
 }

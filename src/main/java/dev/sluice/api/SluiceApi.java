@@ -10,6 +10,7 @@ import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.sink.SinkWriters;
 import dev.sluice.source.AwaitSettled;
 import dev.sluice.source.FileFailures;
+import dev.sluice.source.HttpSpools;
 import dev.sluice.source.KafkaRecords;
 import dev.sluice.source.RecordFeed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,11 +46,12 @@ public class SluiceApi {
     private final FileFailures fileFailures;
     private final AwaitSettled awaitSettled;
     private final KafkaRecords kafkaRecords;
+    private final HttpSpools spools;
     private final Map<String, Pipeline> pipelines = new ConcurrentHashMap<>();
 
     public SluiceApi(CamelContext camel, PipelineMetrics metrics, SluiceConfig config, SinkWriters sinkWriters,
             @Readiness DependencyHealth health, FileFailures fileFailures, AwaitSettled awaitSettled,
-            KafkaRecords kafkaRecords) {
+            KafkaRecords kafkaRecords, HttpSpools spools) {
         this.camel = camel;
         this.producer = camel.createProducerTemplate();
         this.metrics = metrics;
@@ -59,6 +61,7 @@ public class SluiceApi {
         this.fileFailures = fileFailures;
         this.awaitSettled = awaitSettled;
         this.kafkaRecords = kafkaRecords;
+        this.spools = spools;
     }
 
     /** A new pipeline; its name is its route id, its name in /pipelines and in the metrics. */
@@ -117,5 +120,9 @@ public class SluiceApi {
 
     KafkaRecords kafkaRecords() {
         return kafkaRecords;
+    }
+
+    HttpSpools spools() {
+        return spools;
     }
 }

@@ -31,6 +31,10 @@ public abstract class Source {
         throw new IllegalStateException("Pipeline " + pipeline.name() + " reads an unbounded source: use start() and stop()");
     }
 
+    /** Sets the source up for {@code pipeline}, before its route is made. */
+    void prepare(Pipeline pipeline) {
+    }
+
     /** Starts what feeds the route from outside Camel, if anything. */
     void start(Pipeline pipeline) {
     }

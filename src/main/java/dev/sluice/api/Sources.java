@@ -10,7 +10,9 @@ import dev.sluice.record.InputProgress;
 import dev.sluice.record.Json;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
+import dev.sluice.config.SluiceConfig;
 import dev.sluice.source.FileInputs;
+import dev.sluice.source.HttpSpool;
 import dev.sluice.source.RecordFeed;
 import org.apache.camel.Route;
 import org.apache.camel.model.ProcessorDefinition;
@@ -43,15 +45,23 @@ public final class Sources {
     }
 
     /**
-     * Records handed in by {@link StreamSource#ingest}, by a {@link StreamProcessor} or over HTTP
-     * ({@code POST /pipelines/{name}/records}); at most {@code capacity} of them are in the pipeline at once.
+     * Records handed in by {@link StreamSource#ingest} or by a {@link StreamProcessor}; at most {@code capacity} of
+     * them are in the pipeline at once. In memory: a crash loses those not yet written.
      */
     public static StreamSource stream(int capacity, StreamSource.WhenFull whenFull) {
         return new StreamSource(capacity, whenFull);
     }
 
-    static final class Files extends Source {
-        private final Path dir;
+    /**
+     * Records posted to {@code POST /pipelines/{name}/records}: each accepted request is on disk (the spool under
+     * {@code sluice.http.spool-dir}) before it is answered 202, and read like a file; see docs/delivery-guarantees.md.
+     */
+    public static Source http() {
+        return new Http();
+    }
+
+    static class Files extends Source {
+        final Path dir;
 
         Files(Path dir) {
             this.dir = dir;
@@ -91,6 +101,45 @@ public final class Sources {
                         && pipeline.api().camel().getInflightRepository().size(name) == 0;
                 quiet = idle ? quiet + 1 : 0;
             }
+        }
+    }
+
+    /** The spool of an HTTP-fed pipeline, read as a directory whose files appear whole (renamed in) and are deleted once done. */
+    static final class Http extends Source {
+        private volatile HttpSpool spool;
+
+        @Override
+        String uri(String pipeline) {
+            return "file:" + spool.dir() + "?readLock=none&delay=100&delete=true";
+        }
+
+        @Override
+        void route(RouteDefinition route, SluiceApi api, Consumer<ProcessorDefinition<?>> recordSteps) {
+            ProcessorDefinition<?> split = route.split().method("jsonLines", "split").streaming();
+            recordSteps.accept(split);
+            split.end().process(api.awaitSettled());
+        }
+
+        @Override
+        boolean bounded() {
+            return false;
+        }
+
+        @Override
+        void prepare(Pipeline pipeline) {
+            SluiceConfig.Http config = pipeline.api().config().http();
+            spool = new HttpSpool(Path.of(config.spoolDir(), pipeline.name()), config.maxSpoolBytes(),
+                    config.maxSenderShare());
+        }
+
+        @Override
+        void start(Pipeline pipeline) {
+            pipeline.api().spools().register(pipeline.name(), spool);
+        }
+
+        @Override
+        void stop(Pipeline pipeline) {
+            pipeline.api().spools().remove(pipeline.name());
         }
     }
 

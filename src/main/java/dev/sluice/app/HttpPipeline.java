@@ -3,7 +3,6 @@ package dev.sluice.app;
 import dev.sluice.api.Pipeline;
 import dev.sluice.api.Sinks;
 import dev.sluice.api.Sources;
-import dev.sluice.api.StreamSource;
 import dev.sluice.api.SluiceApi;
 import dev.sluice.config.SluiceConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,8 +12,9 @@ import org.apache.camel.quarkus.main.events.AfterStart;
 
 /**
  * {@code robot-telemetry-http}, a pipeline written in Java: records posted to
- * {@code POST /pipelines/robot-telemetry-http/records} → the YAML stages {@code direct:robot-telemetry-stages} →
- * batches → table robot_telemetry. It shows Java and YAML pipelines sharing one engine.
+ * {@code POST /pipelines/robot-telemetry-http/records} (spooled to disk before the answer) → the YAML stages
+ * {@code direct:robot-telemetry-stages} → batches → table robot_telemetry. It shows Java and YAML pipelines sharing
+ * one engine.
  */
 @ApplicationScoped
 public class HttpPipeline {
@@ -36,7 +36,7 @@ public class HttpPipeline {
             return;
         }
         pipeline = sluice.pipeline(NAME)
-                .from(Sources.stream(config.http().capacity(), StreamSource.WhenFull.FAIL))
+                .from(Sources.http())
                 .via("direct:robot-telemetry-stages")
                 .to(Sinks.jdbc("robot_telemetry"));
         pipeline.start();

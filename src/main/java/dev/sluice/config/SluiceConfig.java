@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,13 @@ public interface SluiceConfig {
     /** Directory of the pipeline files (*.yaml), read at start-up: a mounted ConfigMap in Kubernetes. */
     @WithDefault("routes")
     String routesDir();
+
+    /**
+     * Reload a pipeline file when it changes, after the same checks as at start-up: a file that fails them leaves
+     * the running pipelines as they are. On in dev mode.
+     */
+    @WithDefault("false")
+    boolean routesReload();
 
     /**
      * Settings of each pipeline, by pipeline name, which the pipeline's YAML reads through placeholders with
@@ -40,6 +48,8 @@ public interface SluiceConfig {
     Http http();
 
     ErrorBudget errorBudget();
+
+    Security security();
 
     DeadLetter deadLetter();
 
@@ -75,12 +85,31 @@ public interface SluiceConfig {
         /** Longest a batch stays open after its first record, for a pipeline that does not set its own window. */
         @WithDefault("PT1S")
         Duration window();
+
+        /**
+         * Bytes of records (as read) at which a batch closes even before its size, for a pipeline that does not set
+         * {@code sluice.pipelines.<pipeline>.batch-bytes}: bounds the memory of batches of large records.
+         */
+        @WithDefault("4194304")
+        long bytes();
     }
 
     interface Source {
-        /** Longest JSON line kept whole; a longer line is dead-lettered with only its first bytes. */
+        /**
+         * The largest record, in bytes, from any source (a line of a file, a Kafka value, a record posted over HTTP); a
+         * longer one is dead-lettered with only its first bytes, before it is parsed. It also bounds what the JSON
+         * parser accepts (document and string length).
+         */
         @WithDefault("1048576")
-        int maxLineBytes();
+        int maxRecordBytes();
+
+        /**
+         * Attempts at a file (failures and crashes while reading it both count) before it is moved to the pipeline's
+         * error directory ({@code sluice.pipelines.<pipeline>.error-dir}, default {@code ../error}) with a dead letter
+         * saying why.
+         */
+        @WithDefault("3")
+        int fileAttempts();
     }
 
     interface Kafka {
@@ -95,6 +124,21 @@ public interface SluiceConfig {
         /** The dead-letter topic of a source topic is the source topic's name with this suffix. */
         @WithDefault(".dlq")
         String deadLetterSuffix();
+
+        /**
+         * Largest dead letter written to a dead-letter topic, key, value and headers together: below the brokers'
+         * message.max.bytes. A record too large for it is dead-lettered as a cut copy marked
+         * {@code sluice.error.truncated}, with its original size and SHA-256.
+         */
+        @WithDefault("1000000")
+        int deadLetterMaxBytes();
+
+        /**
+         * Records of one partition in flight (read, not yet settled) before the partition is paused; it resumes when
+         * half of them settled. Bounds memory when one record holds the commit point.
+         */
+        @WithDefault("10000")
+        int maxInFlight();
 
         /** How often the consumer lag of each Kafka pipeline is measured. */
         @WithDefault("PT5S")
@@ -122,9 +166,46 @@ public interface SluiceConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** Records an HTTP-fed pipeline holds before it answers 429 Too Many Requests. */
+        /**
+         * Directory where each accepted request's records are written, and forced to disk, before the 202 answer; one
+         * subdirectory per HTTP-fed pipeline, read like a file pipeline's input.
+         */
+        @WithDefault("data/http")
+        String spoolDir();
+
+        /** Bytes of records a pipeline's spool may hold not yet written; beyond, requests are answered 503. */
+        @WithDefault("268435456")
+        long maxSpoolBytes();
+
+        /** Share of the spool one user may hold; beyond, that user's requests are answered 429 and others go on. */
+        @WithDefault("0.5")
+        double maxSenderShare();
+
+        /** Records one request may carry; more is answered 413. */
         @WithDefault("10000")
-        int capacity();
+        int maxRecordsPerRequest();
+
+        /** Largest request body (a size such as 10M); a larger one is answered 413 before it is read. */
+        @WithDefault("10M")
+        String maxBodyBytes();
+    }
+
+    interface Security {
+        /**
+         * Endpoint schemes routes files may use besides Sluice's own (read: file, kafka, direct, seda; write: direct,
+         * seda, log, sluice-table, sluice-topic), comma-separated.
+         */
+        Optional<List<String>> allowedComponents();
+
+        /** Class name prefixes of beans routes files may declare besides {@code dev.sluice.}, comma-separated. */
+        Optional<List<String>> allowedBeanTypes();
+
+        /** Placeholder key prefixes routes files may use besides {@code sluice.}, comma-separated. */
+        Optional<List<String>> allowedPlaceholders();
+
+        /** Directories under which file pipelines may read, comma-separated. */
+        @WithDefault("data")
+        List<String> fileRoots();
     }
 
     interface ErrorBudget {
@@ -170,6 +251,17 @@ public interface SluiceConfig {
         /** Directory of the dead-letter files, one JSON Lines file per pipeline. */
         @WithDefault("data/dlq")
         String dir();
+
+        /** Size at which a pipeline's dead-letter file is rotated to {@code <pipeline>.<time>.jsonl}. */
+        @WithDefault("67108864")
+        long maxFileBytes();
+
+        /**
+         * Cap on all dead-letter files of the directory together. At the cap a dead letter is refused: its record is
+         * not acknowledged (read again later) and readiness is DOWN until dead letters are replayed or removed.
+         */
+        @WithDefault("536870912")
+        long maxTotalBytes();
     }
 
     interface Anomaly {

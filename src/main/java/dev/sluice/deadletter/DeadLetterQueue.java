@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,9 +19,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dependency.DependencyHealth;
 import dev.sluice.dependency.KafkaProducers;
+import dev.sluice.record.Cut;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.StageException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.sluice.record.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,12 +66,22 @@ public class DeadLetterQueue {
     private final String topicSuffix;
     private final KafkaProducers kafka;
     private final DependencyHealth health;
+    private final DeadLetterFiles files;
+    private final int maxTopicRecordBytes;
+    /** Room kept for the headers a cut copy adds. */
+    private static final int CUT_HEADERS_BYTES = 256;
 
-    public DeadLetterQueue(SluiceConfig config, KafkaProducers kafka, @Readiness DependencyHealth health) {
+    public DeadLetterQueue(SluiceConfig config, KafkaProducers kafka, @Readiness DependencyHealth health,
+            MeterRegistry registry) {
         this.dir = Path.of(config.deadLetter().dir());
+        this.files = new DeadLetterFiles(dir, config.deadLetter().maxFileBytes(), config.deadLetter().maxTotalBytes());
+        Gauge.builder("sluice.dead.letter.file", files, DeadLetterFiles::totalBytes)
+                .description("Bytes in the dead-letter files, against sluice.dead-letter.max-total-bytes")
+                .baseUnit("bytes").register(registry);
         this.topicSuffix = config.kafka().deadLetterSuffix();
         this.kafka = kafka;
         this.health = health;
+        this.maxTopicRecordBytes = config.kafka().deadLetterMaxBytes();
     }
 
     /** The dead-letter topic of a source topic. */
@@ -74,9 +89,9 @@ public class DeadLetterQueue {
         return sourceTopic + topicSuffix;
     }
 
-    /** The dead-letter file of a pipeline. */
+    /** The current dead-letter file of a pipeline. */
     public Path file(String pipeline) {
-        return dir.resolve(pipeline + ".jsonl");
+        return files.file(pipeline);
     }
 
     /**
@@ -102,17 +117,50 @@ public class DeadLetterQueue {
         origin.deadLettered();
     }
 
+    /**
+     * Records that a whole input file was given up on (it kept failing) and moved to {@code movedTo}: an entry in the
+     * pipeline's dead-letter file with stage {@code file} and no payload (the file itself is the payload).
+     */
+    public void sendFile(String pipeline, String source, String movedTo, String reason) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("time", Instant.now().toString());
+        entry.put("pipeline", pipeline);
+        entry.put("source", source);
+        entry.put("stage", "file");
+        entry.put("reason", reason);
+        entry.put("moved_to", movedTo);
+        append(pipeline, entry);
+        LOG.errorf("Pipeline %s gave up on file %s: %s", pipeline, source, reason);
+    }
+
     private void sendToTopic(RecordOrigin origin, Location.TopicOffset record, String stage, Throwable error) {
-        ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(topic(record.topic()), null, record.key(),
-                origin.payload());
-        header(dead, "topic", record.topic());
-        header(dead, "partition", Integer.toString(record.partition()));
-        header(dead, "offset", Long.toString(record.offset()));
-        header(dead, "pipeline", origin.pipeline());
-        header(dead, "stage", stage);
-        header(dead, "reason", reason(error));
-        header(dead, "exception.class", cause(error).getClass().getName());
-        header(dead, "time", Instant.now().toString());
+        Cut cut = origin.cut();
+        byte[] payload = origin.payload();
+        List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(
+                Map.entry("topic", record.topic()),
+                Map.entry("partition", Integer.toString(record.partition())),
+                Map.entry("offset", Long.toString(record.offset())),
+                Map.entry("pipeline", origin.pipeline()),
+                Map.entry("stage", stage),
+                Map.entry("reason", reason(error)),
+                Map.entry("exception.class", cause(error).getClass().getName()),
+                Map.entry("time", Instant.now().toString())));
+        int keyBytes = record.key() == null ? 0 : record.key().length;
+        int headerBytes = headers.stream().mapToInt(h -> h.getKey().length() + h.getValue().length() + 32).sum();
+        if (keyBytes + payload.length + headerBytes + CUT_HEADERS_BYTES > maxTopicRecordBytes) {
+            // too large for the dead-letter topic with its headers: a marked, cut copy, with what the record was
+            cut = cut != null ? cut : Cut.of(payload);
+            payload = Cut.head(payload, Math.max(0, maxTopicRecordBytes - keyBytes - headerBytes - CUT_HEADERS_BYTES));
+        }
+        if (cut != null) {
+            headers.add(Map.entry("truncated", "true"));
+            headers.add(Map.entry("original.size", Long.toString(cut.originalSize())));
+            if (cut.sha256() != null) {
+                headers.add(Map.entry("original.sha256", cut.sha256()));
+            }
+        }
+        ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(topic(record.topic()), null, record.key(), payload);
+        headers.forEach(h -> dead.headers().add("sluice.error." + h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8)));
         String dependency = "dead-letter topic " + dead.topic();
         try {
             kafka.producer().send(dead, (metadata, failure) -> {
@@ -137,16 +185,15 @@ public class DeadLetterQueue {
         origin.abandon(failure);
     }
 
-    private static void header(ProducerRecord<byte[], byte[]> record, String name, String value) {
-        record.headers().add("sluice.error." + name, value.getBytes(StandardCharsets.UTF_8));
-    }
-
     private void appendToFile(RecordOrigin origin, String stage, Throwable error) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("time", Instant.now().toString());
         entry.put("pipeline", origin.pipeline());
         entry.put("source", origin.source());
         entry.put(origin.location() instanceof Location.FileLine ? "line" : "index", origin.position());
+        if (origin.sender() != null) {
+            entry.put("sender", origin.sender());
+        }
         entry.put("stage", stage);
         entry.put("reason", reason(error));
         entry.put("error", cause(error).getClass().getName());
@@ -156,21 +203,26 @@ public class DeadLetterQueue {
         } else {
             entry.put("payload_base64", Base64.getEncoder().encodeToString(origin.payload()));
         }
-        if (origin.truncated()) {
+        if (origin.cut() != null) {
             entry.put("truncated", true);
+            entry.put("original_size", origin.cut().originalSize());
+            if (origin.cut().sha256() != null) {
+                entry.put("original_sha256", origin.cut().sha256());
+            }
         }
         append(origin.pipeline(), entry);
     }
 
-    private synchronized void append(String pipeline, Map<String, Object> entry) {
+    private void append(String pipeline, Map<String, Object> entry) {
+        String dependency = "dead-letter file " + files.file(pipeline);
         try {
-            byte[] line = (Json.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-            Files.createDirectories(dir);
-            Files.write(file(pipeline), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            files.append(pipeline, (Json.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8));
+            health.ok(dependency);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the dead-letter file of " + pipeline, e);
+            health.failing(dependency, e);
+            throw new UncheckedIOException("Cannot write the dead-letter file of " + pipeline + ": " + e.getMessage(), e);
         }
     }
 

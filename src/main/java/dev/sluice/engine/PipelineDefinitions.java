@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import dev.sluice.config.SluiceConfig;
 import dev.sluice.source.FileConsumerOptions;
 import org.apache.camel.model.AggregateDefinition;
 import org.apache.camel.model.FromDefinition;
@@ -27,6 +28,8 @@ import org.apache.camel.quarkus.main.events.BeforeConfigure;
  * written in order, and memory stays bounded;</li>
  * <li>the completion timeout becomes a window from the batch's first record ({@link BatchWindow}), checked every
  * 100 ms;</li>
+ * <li>a batch also closes when its records reach {@code sluice.pipelines.<route>.batch-bytes} (default
+ * {@code sluice.batch.bytes}) bytes ({@link BatchBytes});</li>
  * <li>open batches are written when the pipeline stops ({@code forceCompletionOnStop});</li>
  * <li>options that discard records by design are refused, so such a route fails to start.</li>
  * </ul>
@@ -35,6 +38,12 @@ import org.apache.camel.quarkus.main.events.BeforeConfigure;
 public class PipelineDefinitions implements ModelLifecycleStrategy {
 
     static final long TIMEOUT_CHECK_MILLIS = 100;
+
+    private final SluiceConfig config;
+
+    public PipelineDefinitions(SluiceConfig config) {
+        this.config = config;
+    }
 
     /** The writers made for each route, stopped when the route is removed (a reload, or shutdown). */
     private final Map<String, List<BatchWriter>> writers = new ConcurrentHashMap<>();
@@ -87,6 +96,15 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
         if (aggregate.getForceCompletionOnStop() == null) {
             aggregate.forceCompletionOnStop();
         }
+        if (aggregate.getCompletionPredicate() == null) {
+            aggregate.completionPredicate(new BatchBytes(batchBytes(routeId)));
+        }
+    }
+
+    /** {@code sluice.pipelines.<route>.batch-bytes}, else {@code sluice.batch.bytes}. */
+    private long batchBytes(String routeId) {
+        String own = config.pipelines().getOrDefault(routeId, java.util.Map.of()).get("batch-bytes");
+        return own != null ? Long.parseLong(own.trim()) : config.batch().bytes();
     }
 
     private static void refuse(String option, String name, String routeId) {

@@ -24,6 +24,7 @@ public final class PipelineStats {
     private final Counter filtered;
     private final Counter errors;
     private final Counter duplicates;
+    private final Counter conflicts;
     private final DistributionSummary batchSizes;
     private final Timer latency;
     private final MeterRegistry registry;
@@ -50,6 +51,9 @@ public final class PipelineStats {
                 .description("Records sent to the dead-letter queue").tag("pipeline", name).register(registry);
         this.duplicates = Counter.builder("sluice.records.duplicate")
                 .description("Records the sink already held: replays absorbed by the idempotent write")
+                .tag("pipeline", name).register(registry);
+        this.conflicts = Counter.builder("sluice.records.conflict")
+                .description("Records dead-lettered because the sink held another record under their key")
                 .tag("pipeline", name).register(registry);
         this.batchSizes = DistributionSummary.builder("sluice.batch.size")
                 .description("Records per batch written to the sink").baseUnit("records")
@@ -136,6 +140,15 @@ public final class PipelineStats {
         sinkFailures.computeIfAbsent(sink, key -> Counter.builder("sluice.sink.failures")
                 .description("Failed attempts to write a batch to the sink; each is retried or its records isolated")
                 .tag("pipeline", name).tag("sink", sink).register(registry)).increment();
+    }
+
+    /** A record whose key the sink held from another record; it is dead-lettered too. */
+    public void recordConflict() {
+        conflicts.increment();
+    }
+
+    public long conflicts() {
+        return (long) conflicts.count();
     }
 
     /** {@code count} records the sink held already: replays the idempotent write absorbed. */

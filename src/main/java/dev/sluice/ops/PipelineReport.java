@@ -14,13 +14,14 @@ public record PipelineReport(
         @JsonProperty("records_filtered") long recordsFiltered,
         long errors,
         @JsonProperty("records_duplicate") long recordsDuplicate,
+        @JsonProperty("records_conflict") long recordsConflict,
         @JsonProperty("duration_seconds") double durationSeconds,
         double throughput,
         @JsonProperty("consumer_lag") @JsonInclude(JsonInclude.Include.NON_NULL) Long consumerLag) {
 
     static PipelineReport of(String name, String source, String status, PipelineStats stats) {
         return new PipelineReport(name, source, status, stats.recordsRead(), stats.recordsProcessed(),
-                stats.recordsFiltered(), stats.errors(), stats.duplicates(), round(stats.durationSeconds()),
+                stats.recordsFiltered(), stats.errors(), stats.duplicates(), stats.conflicts(), round(stats.durationSeconds()),
                 round(stats.throughput()), stats.consumerLag());
     }
 

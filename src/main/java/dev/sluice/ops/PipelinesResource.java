@@ -2,6 +2,7 @@ package dev.sluice.ops;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.NotFoundException;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
  */
 @Path("/pipelines")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.READ)
 public class PipelinesResource {
 
     private final Pipelines pipelines;
@@ -40,6 +42,7 @@ public class PipelinesResource {
     /** Resumes a pipeline its error budget paused, before its pause is over. */
     @POST
     @Path("/{name}/resume")
+    @RolesAllowed(Roles.OPERATE)
     public PipelineReport resume(@PathParam("name") String name) {
         PipelineReport report = get(name);
         return budget.resume(name) ? get(name) : report;

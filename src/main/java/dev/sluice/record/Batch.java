@@ -14,11 +14,18 @@ public final class Batch {
 
     private final List<Entry> entries = new ArrayList<>();
     private final long startedNanos = System.nanoTime();
+    private long bytes;
 
     /** Adds a record; from now on its sink settles it. */
     public void add(Map<String, Object> record, RecordOrigin origin) {
         entries.add(new Entry(record, origin));
+        bytes += origin.payload().length;
         origin.batched();
+    }
+
+    /** The records' size as read, in bytes: what a batch's byte limit counts. */
+    public long bytes() {
+        return bytes;
     }
 
     public List<Entry> entries() {

@@ -19,20 +19,45 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.microprofile.config.ConfigProvider;
 
-/** The one Jackson set-up for records: strict about duplicate keys, bounded in nesting depth, fast doubles. */
+/**
+ * The one Jackson set-up for records: strict about duplicate keys, fast doubles, and bounded by the one setting for
+ * the largest record, {@code sluice.source.max-record-bytes}: no record parsed can be longer than that, hold a string
+ * or field name longer than that, nest deeper than {@link #MAX_NESTING_DEPTH}, or hold more tokens than it has bytes
+ * (so a hostile record cannot exhaust memory or the stack while it is parsed).
+ */
 public final class Json {
 
     /** Deeper nesting than any telemetry record needs, shallow enough that a hostile line cannot blow the stack. */
     public static final int MAX_NESTING_DEPTH = 64;
 
+    /** {@code sluice.source.max-record-bytes}, read once: the default when no configuration is there (unit tests). */
+    public static final int MAX_RECORD_BYTES = ConfigProvider.getConfig()
+            .getOptionalValue("sluice.source.max-record-bytes", Integer.class).orElse(1 << 20);
+
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxDocumentLength(MAX_RECORD_BYTES).maxStringLength(MAX_RECORD_BYTES)
+                    .maxNameLength(Math.min(MAX_RECORD_BYTES, 50_000)).maxTokenCount(MAX_RECORD_BYTES).build())
             // the same doubles, correctly rounded, at a fraction of Double.parseDouble's and toString's CPU
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /**
+     * For request bodies that hold many records: the same limits on nesting and on each string, none on the whole (the
+     * HTTP body limit bounds it), and nothing is built from it: records are only delimited.
+     */
+    private static final JsonFactory BODIES = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .build();
+
+    /** A parser that delimits the records of a request body (see {@link #MAPPER} for parsing one record). */
+    public static JsonParser bodyParser(byte[] body) throws IOException {
+        return BODIES.createParser(body);
+    }
 
     private Json() {
     }

@@ -46,7 +46,9 @@ public final class RecordOrigin implements Synchronization {
     private final Location location;
     private final byte[] payload;
     private final Acknowledgement ack;
-    private final boolean truncated;
+    private final Cut cut;
+    private final String sender;
+    private volatile String hash;
     private final long readNanos = System.nanoTime();
     private final AtomicReference<State> state = new AtomicReference<>(State.IN_FLIGHT);
 
@@ -59,8 +61,18 @@ public final class RecordOrigin implements Synchronization {
      */
     public RecordOrigin(PipelineStats pipeline, Location location, byte[] payload, Acknowledgement ack,
             boolean truncated) {
+        this(pipeline, location, payload, ack, truncated ? new Cut(payload.length, null) : null, null);
+    }
+
+    /**
+     * @param cut    when the payload is only the start of a record too long to keep whole, what the record was; else null
+     * @param sender the user who handed the record in over HTTP, or null
+     */
+    public RecordOrigin(PipelineStats pipeline, Location location, byte[] payload, Acknowledgement ack, Cut cut,
+            String sender) {
         this.pipeline = pipeline;
-        this.truncated = truncated;
+        this.cut = cut;
+        this.sender = sender;
         this.location = location;
         this.payload = payload;
         this.ack = ack;
@@ -103,7 +115,30 @@ public final class RecordOrigin implements Synchronization {
     }
 
     public boolean truncated() {
-        return truncated;
+        return cut != null;
+    }
+
+    /**
+     * The SHA-256 of the record as read (hex): the same for a replay of this record, different for any other record.
+     * Of the whole record when only its first bytes are kept.
+     */
+    public String hash() {
+        String known = hash;
+        if (known == null) {
+            known = cut != null && cut.sha256() != null ? cut.sha256() : Cut.hex(Cut.digest().digest(payload));
+            hash = known;
+        }
+        return known;
+    }
+
+    /** What the record was, if its payload is only its first bytes; else null. */
+    public Cut cut() {
+        return cut;
+    }
+
+    /** Who handed the record in over HTTP, or null. */
+    public String sender() {
+        return sender;
     }
 
     /** The record joined a batch: from now on the sink settles it. */

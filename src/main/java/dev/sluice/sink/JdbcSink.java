@@ -9,13 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sluice.dependency.Database;
 import dev.sluice.record.Batch;
+import dev.sluice.record.ConflictException;
 import dev.sluice.record.InvalidRecordException;
 import org.jboss.logging.Logger;
 
 /**
  * Writes a batch to a table in one transaction, skipping rows whose primary key is already there (see
  * {@link TableMapping} and {@link RowWriter}): {@code to: sluice-table:<table>} in a pipeline. A row whose value
- * does not fit its column is rejected alone. A failure caused by the data (SQLState class 22 or 23) is a
+ * does not fit its column is rejected alone; so is a record whose key the table holds from another record (a
+ * conflict, told from a replay of the same record by {@code origin_hash}). A failure caused by the data (SQLState class 22 or 23) is a
  * {@link BatchSink.Failure#DATA} failure, any other SQL failure (connection lost, database restarting, table missing)
  * a transient one: {@link SinkWriter} does the rest.
  */
@@ -47,21 +49,28 @@ final class JdbcSink implements BatchSink {
     @Override
     public void write(List<Batch.Entry> entries, Report report) throws SQLException {
         List<Batch.Entry> bound = new ArrayList<>(entries.size());
-        int inserted;
+        List<TableMapping.Row> boundRows = new ArrayList<>(entries.size());
+        List<Batch.Entry> refused = new ArrayList<>();
+        List<InvalidRecordException> reasons = new ArrayList<>();
+        RowWriter.Outcome outcome;
+        TableMapping target;
         try (Connection connection = database.connection()) {
-            TableMapping target = mapping(connection);
+            target = mapping(connection);
             connection.setAutoCommit(false);
             boolean direct = stagedBatches.getAndUpdate(left -> Math.max(0, left - 1)) == 0;
             try (RowWriter rows = RowWriter.open(connection, target, direct)) {
                 for (Batch.Entry entry : entries) {
                     try {
-                        rows.add(target.row(entry.record(), entry.origin()));
+                        TableMapping.Row row = target.row(entry.record(), entry.origin());
+                        rows.add(row);
                         bound.add(entry);
+                        boundRows.add(row);
                     } catch (InvalidRecordException e) {
-                        report.rejected(entry, e);
+                        refused.add(entry);
+                        reasons.add(e);
                     }
                 }
-                inserted = bound.isEmpty() ? 0 : rows.write();
+                outcome = bound.isEmpty() ? new RowWriter.Outcome(0, List.of()) : rows.write();
                 connection.commit();
                 if (rows.conflicted()) {
                     stagedBatches.set(STAGED_AFTER_CONFLICT);
@@ -71,7 +80,15 @@ final class JdbcSink implements BatchSink {
                 throw e;
             }
         }
-        report.duplicates(bound.size() - inserted);
+        for (int i = 0; i < refused.size(); i++) {
+            report.rejected(refused.get(i), reasons.get(i));
+        }
+        for (int index : outcome.conflicts()) {
+            report.rejected(bound.get(index), new ConflictException("conflict: table " + table
+                    + " holds another record under the key " + target.describeKey(boundRows.get(index))
+                    + "; it stays as it is"));
+        }
+        report.duplicates(bound.size() - outcome.inserted() - outcome.conflicts().size());
     }
 
     @Override

@@ -4,24 +4,34 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.postgresql.PGConnection;
 
 /**
- * Writes one batch of rows to a table, inside the caller's transaction, skipping keys the table already holds. Rows
- * go in groups of one {@link TableMapping.Shape} (the columns they write), in the order the groups first appear.
- * PostgreSQL gets the rows by COPY: straight into the table while no key is there yet (the common case: new
- * records), else into a temporary staging table and then one {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}.
- * Either costs the database a fraction of a batch of single-row inserts (docs/performance.md). H2 gets a JDBC batch
- * insert.
+ * Writes one batch of rows to a table, inside the caller's transaction, skipping keys the table already holds, and
+ * says which skipped rows were replays (the same record, by {@code origin_hash}) and which conflicts (another record
+ * under that key). Rows go in groups of one {@link TableMapping.Shape} (the columns they write), in the order the
+ * groups first appear. PostgreSQL gets the rows by COPY: straight into the table while no key is there yet (the common
+ * case: new records), else into a temporary staging table and then one
+ * {@code INSERT ... SELECT ... ORDER BY ... ON CONFLICT DO NOTHING}. Either costs the database a fraction of a batch
+ * of single-row inserts (docs/performance.md). H2 gets a JDBC batch insert.
  */
 abstract class RowWriter implements AutoCloseable {
 
+    /** What a write did: rows new in the table, and the rows (by the order they were added) that conflict. */
+    record Outcome(int inserted, List<Integer> conflicts) {
+    }
+
     final TableMapping mapping;
+    int added;
 
     RowWriter(TableMapping mapping) {
         this.mapping = mapping;
@@ -45,14 +55,14 @@ abstract class RowWriter implements AutoCloseable {
         return connection.isWrapperFor(PGConnection.class);
     }
 
-    /** Adds one {@link TableMapping#row}. */
+    /** Adds one {@link TableMapping#row}; its index is the number of rows added before it. */
     abstract void add(TableMapping.Row row) throws SQLException;
 
     /**
-     * Writes the rows added; returns how many were new (the rest had keys already in the table). The first statements
-     * of its transaction: a direct COPY that meets a known key rolls the transaction back before staging.
+     * Writes the rows added. The first statements of its transaction: a direct COPY that meets a known key rolls the
+     * transaction back before staging.
      */
-    abstract int write() throws SQLException;
+    abstract Outcome write() throws SQLException;
 
     /** Whether the direct COPY met a key already in the table (and the rows went through staging). */
     boolean conflicted() {
@@ -65,6 +75,8 @@ abstract class RowWriter implements AutoCloseable {
     private static final class BatchInsert extends RowWriter {
         private final Connection connection;
         private final Map<TableMapping.Shape, PreparedStatement> inserts = new LinkedHashMap<>();
+        private final Map<TableMapping.Shape, List<TableMapping.Row>> rows = new LinkedHashMap<>();
+        private final Map<TableMapping.Shape, List<Integer>> indexes = new LinkedHashMap<>();
 
         BatchInsert(Connection connection, TableMapping mapping) {
             super(mapping);
@@ -80,17 +92,42 @@ abstract class RowWriter implements AutoCloseable {
             }
             mapping.bind(insert, row);
             insert.addBatch();
+            rows.computeIfAbsent(row.shape(), s -> new ArrayList<>()).add(row);
+            indexes.computeIfAbsent(row.shape(), s -> new ArrayList<>()).add(added++);
         }
 
         @Override
-        int write() throws SQLException {
+        Outcome write() throws SQLException {
             int inserted = 0;
-            for (PreparedStatement insert : inserts.values()) {
-                for (int count : insert.executeBatch()) {
-                    inserted += count == 0 ? 0 : 1; // SUCCESS_NO_INFO (-2): written, count unknown
+            List<Integer> conflicts = new ArrayList<>();
+            for (Map.Entry<TableMapping.Shape, PreparedStatement> group : inserts.entrySet()) {
+                int[] counts = group.getValue().executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] != 0) {
+                        inserted++; // SUCCESS_NO_INFO (-2): written, count unknown
+                    } else if (mapping.detectsConflicts() && holdsAnother(rows.get(group.getKey()).get(i))) {
+                        conflicts.add(indexes.get(group.getKey()).get(i));
+                    }
                 }
             }
-            return inserted;
+            conflicts.sort(null);
+            return new Outcome(inserted, conflicts);
+        }
+
+        /** True when the table holds the row's key from another record than the row's. */
+        private boolean holdsAnother(TableMapping.Row row) throws SQLException {
+            Object[] key = row.shape().key(row);
+            if (key == null) {
+                return false;
+            }
+            try (PreparedStatement query = connection.prepareStatement(mapping.hashByKeySql())) {
+                for (int k = 0; k < key.length; k++) {
+                    query.setObject(k + 1, key[k]);
+                }
+                try (ResultSet held = query.executeQuery()) {
+                    return held.next() && held.getString(1) != null && !Objects.equals(held.getString(1), mapping.hash(row));
+                }
+            }
         }
 
         @Override
@@ -107,7 +144,8 @@ abstract class RowWriter implements AutoCloseable {
         private final Connection connection;
         private final String staging;
         private final boolean direct;
-        private final Map<TableMapping.Shape, StringBuilder> rows = new LinkedHashMap<>();
+        private final Map<TableMapping.Shape, List<TableMapping.Row>> rows = new LinkedHashMap<>();
+        private final Map<TableMapping.Shape, List<Integer>> indexes = new LinkedHashMap<>();
         private boolean conflicted;
 
         PostgresCopy(Connection connection, TableMapping mapping, boolean direct) {
@@ -119,18 +157,19 @@ abstract class RowWriter implements AutoCloseable {
 
         @Override
         void add(TableMapping.Row row) {
-            mapping.copyLine(rows.computeIfAbsent(row.shape(), shape -> new StringBuilder(1 << 16)), row);
+            rows.computeIfAbsent(row.shape(), shape -> new ArrayList<>()).add(row);
+            indexes.computeIfAbsent(row.shape(), shape -> new ArrayList<>()).add(added++);
         }
 
         @Override
-        int write() throws SQLException {
+        Outcome write() throws SQLException {
             if (direct) {
                 try {
                     long copied = 0;
-                    for (Map.Entry<TableMapping.Shape, StringBuilder> group : rows.entrySet()) {
-                        copied += copy(mapping.qualifiedName(), group.getKey(), group.getValue());
+                    for (Map.Entry<TableMapping.Shape, List<TableMapping.Row>> group : rows.entrySet()) {
+                        copied += copy(mapping.qualifiedName(), group.getKey().columnList(), text(group.getValue(), null));
                     }
-                    return (int) copied;
+                    return new Outcome((int) copied, List.of());
                 } catch (SQLException e) {
                     if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw e;
@@ -142,25 +181,50 @@ abstract class RowWriter implements AutoCloseable {
             }
             try (Statement statement = connection.createStatement()) {
                 // once per connection in effect: the table lives as long as the session, emptied at each commit;
-                // every written column, without their NOT NULL (a serial key is filled by the real insert)
+                // every written column, without their NOT NULL (a serial key is filled by the real insert), and the
+                // number of the row in the batch, so the first of a key wins and conflicts are told by row
                 statement.execute("CREATE TEMPORARY TABLE IF NOT EXISTS " + staging + " ON COMMIT DELETE ROWS AS SELECT "
-                        + mapping.allColumnList() + " FROM " + mapping.qualifiedName() + " WITH NO DATA");
+                        + mapping.allColumnList() + ", 0 AS " + TableMapping.STAGING_ROW + " FROM "
+                        + mapping.qualifiedName() + " WITH NO DATA");
                 int inserted = 0;
-                for (Map.Entry<TableMapping.Shape, StringBuilder> group : rows.entrySet()) {
-                    copy(staging, group.getKey(), group.getValue());
+                List<Integer> conflicts = new ArrayList<>();
+                for (Map.Entry<TableMapping.Shape, List<TableMapping.Row>> group : rows.entrySet()) {
+                    copy(staging, group.getKey().columnList() + ", " + TableMapping.STAGING_ROW,
+                            text(group.getValue(), indexes.get(group.getKey())));
                     inserted += statement.executeUpdate(group.getKey().insertFromSql(staging));
+                    if (mapping.detectsConflicts()) {
+                        try (ResultSet held = statement.executeQuery(mapping.stagedConflictsSql(staging))) {
+                            while (held.next()) {
+                                conflicts.add(held.getInt(1));
+                            }
+                        }
+                    }
                     if (rows.size() > 1) {
                         statement.execute("DELETE FROM " + staging);
                     }
                 }
-                return inserted;
+                conflicts.sort(null);
+                return new Outcome(inserted, conflicts);
             }
         }
 
-        private long copy(String table, TableMapping.Shape shape, StringBuilder text) throws SQLException {
+        /** The rows as COPY text; with {@code numbers}, each line ends with the row's number in the batch. */
+        private String text(List<TableMapping.Row> group, List<Integer> numbers) {
+            StringBuilder text = new StringBuilder(group.size() * 256);
+            for (int i = 0; i < group.size(); i++) {
+                mapping.copyLine(text, group.get(i));
+                if (numbers != null) {
+                    text.setLength(text.length() - 1);
+                    text.append('\t').append(numbers.get(i)).append('\n');
+                }
+            }
+            return text.toString();
+        }
+
+        private long copy(String table, String columns, String text) throws SQLException {
             try {
-                return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " ("
-                        + shape.columnList() + ") FROM STDIN", new StringReader(text.toString()));
+                return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns
+                        + ") FROM STDIN", new StringReader(text));
             } catch (IOException e) {
                 throw new SQLException("COPY into " + table + " failed", e);
             }

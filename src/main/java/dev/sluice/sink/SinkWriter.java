@@ -13,6 +13,7 @@ import dev.sluice.deadletter.DeadLetterQueue;
 import dev.sluice.dependency.Backoff;
 import dev.sluice.dependency.DependencyHealth;
 import dev.sluice.record.Batch;
+import dev.sluice.record.ConflictException;
 import dev.sluice.record.UnavailableException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -74,6 +75,7 @@ public final class SinkWriter implements Processor {
         return switch (completedBy) {
             case "timeout", "interval" -> "time";
             case "force" -> "shutdown";
+            case "predicate" -> "bytes";
             default -> completedBy;
         };
     }
@@ -81,7 +83,7 @@ public final class SinkWriter implements Processor {
     /**
      * Writes the batch and settles its records.
      *
-     * @param closedBy why the batch was closed: {@code size}, {@code time} or {@code shutdown}
+     * @param closedBy why the batch was closed: {@code size}, {@code bytes}, {@code time} or {@code shutdown}
      * @throws UnavailableException the pipeline stopped while the sink still failed; the records not written are
      *                              abandoned
      */
@@ -155,6 +157,9 @@ public final class SinkWriter implements Processor {
     }
 
     private void deadLetter(Batch.Entry entry, Exception reason) {
+        if (reason instanceof ConflictException) {
+            entry.origin().stats().recordConflict();
+        }
         try {
             deadLetters.send(entry.origin(), stage, reason);
         } catch (RuntimeException e) {

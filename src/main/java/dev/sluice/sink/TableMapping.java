@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
 /**
  * How records map onto one table, read from the database's own metadata: each column takes the record field of
  * the same name; {@code attributes} takes the fields no column names, as JSON; {@code origin_source} and
- * {@code origin_position} take where the record came from. A column with a database default (or an identity) is
+ * {@code origin_position} take where the record came from; {@code origin_hash} the SHA-256 of the record as read. A column with a database default (or an identity) is
  * written only when the record carries a value for it, else left to the database; generated columns never. Names are
  * quoted as the database stores them, so a reserved word or a mixed-case name works. The insert is parameterised
  * and made idempotent on the primary key with {@code ON CONFLICT DO NOTHING}: a replayed record never makes a second
@@ -48,6 +48,8 @@ final class TableMapping {
     static final String ATTRIBUTES = "attributes";
     static final String ORIGIN_SOURCE = "origin_source";
     static final String ORIGIN_POSITION = "origin_position";
+    /** The SHA-256 of the record as read: tells a replay of the same record from another record with the same key. */
+    static final String ORIGIN_HASH = "origin_hash";
 
     record Column(String name, int jdbcType, String typeName, boolean defaulted) {
         boolean isJson() {
@@ -55,7 +57,8 @@ final class TableMapping {
         }
 
         boolean isSpecial() {
-            return name.equals(ATTRIBUTES) || name.equals(ORIGIN_SOURCE) || name.equals(ORIGIN_POSITION);
+            return name.equals(ATTRIBUTES) || name.equals(ORIGIN_SOURCE) || name.equals(ORIGIN_POSITION)
+                    || name.equals(ORIGIN_HASH);
         }
     }
 
@@ -64,6 +67,8 @@ final class TableMapping {
         private final Column[] columns;
         private final String columnList;
         private final String insertSql;
+        /** Where the primary key's columns are in this shape's rows; null when a key column is left to its default. */
+        private final int[] keyPositions;
 
         private Shape(long present) {
             List<Column> chosen = new ArrayList<>();
@@ -78,6 +83,23 @@ final class TableMapping {
             String marks = chosen.stream().map(c -> "?").collect(Collectors.joining(", "));
             // No conflict target: H2 accepts only this form, and PostgreSQL reads it the same way.
             this.insertSql = "INSERT INTO " + qualifiedName + " (" + columnList + ") VALUES (" + marks + ")" + onConflict;
+            int[] positions = new int[keys.size()];
+            for (int k = 0; k < positions.length; k++) {
+                positions[k] = chosen.stream().map(Column::name).toList().indexOf(keys.get(k));
+            }
+            this.keyPositions = keys.isEmpty() || java.util.Arrays.stream(positions).anyMatch(p -> p < 0) ? null : positions;
+        }
+
+        /** The values of the primary key in a row of this shape, or null. */
+        Object[] key(Row row) {
+            if (keyPositions == null) {
+                return null;
+            }
+            Object[] key = new Object[keyPositions.length];
+            for (int k = 0; k < key.length; k++) {
+                key[k] = row.values()[keyPositions[k]];
+            }
+            return key;
         }
 
         String columnList() {
@@ -88,10 +110,13 @@ final class TableMapping {
             return insertSql;
         }
 
-        /** The insert of every row of {@code staging} (the table's columns), skipping keys already in the table. */
+        /**
+         * The insert of every row of {@code staging} (the table's columns and {@link #STAGING_ROW}), in the batch's
+         * order, skipping keys already in the table: of two rows with one key, the first is kept.
+         */
         String insertFromSql(String staging) {
             return "INSERT INTO " + qualifiedName + " (" + columnList + ") SELECT " + columnList + " FROM " + staging
-                    + onConflict;
+                    + " ORDER BY " + STAGING_ROW + onConflict;
         }
     }
 
@@ -106,6 +131,8 @@ final class TableMapping {
     private final List<Column> defaulted;
     private final Set<String> fieldColumns;
     private final String onConflict;
+    private final List<String> keys;
+    private final boolean hasHash;
     private final Map<Long, Shape> shapes = new ConcurrentHashMap<>();
 
     private TableMapping(String table, String qualifiedName, List<Column> columns, List<String> keys) {
@@ -117,6 +144,60 @@ final class TableMapping {
         this.fieldColumns = columns.stream().filter(c -> !c.isSpecial()).map(Column::name)
                 .collect(Collectors.toUnmodifiableSet());
         this.onConflict = keys.isEmpty() ? "" : " ON CONFLICT DO NOTHING";
+        this.keys = List.copyOf(keys);
+        this.hasHash = columns.stream().anyMatch(c -> c.name().equals(ORIGIN_HASH));
+    }
+
+    /** The staging table's column that numbers the rows of a batch. */
+    static final String STAGING_ROW = "sluice_row";
+
+    /**
+     * True when a row the table already holds can be told apart from a replay: the table has a primary key and an
+     * {@code origin_hash} column. Without them a record whose key is there is counted as a duplicate.
+     */
+    boolean detectsConflicts() {
+        return hasHash && !keys.isEmpty();
+    }
+
+    /** The query for the hash a held row was written from, by the primary key. */
+    String hashByKeySql() {
+        return "SELECT " + Database.quoted(ORIGIN_HASH) + " FROM " + qualifiedName + " WHERE "
+                + keys.stream().map(k -> Database.quoted(k) + " = ?").collect(Collectors.joining(" AND "));
+    }
+
+    /**
+     * The query for the rows of {@code staging} whose key the table holds from another record (another hash): the
+     * conflicts, run after the insert from staging.
+     */
+    String stagedConflictsSql(String staging) {
+        return "SELECT s." + STAGING_ROW + " FROM " + staging + " s JOIN " + qualifiedName + " t ON "
+                + keys.stream().map(k -> "t." + Database.quoted(k) + " = s." + Database.quoted(k))
+                        .collect(Collectors.joining(" AND "))
+                + " WHERE t." + Database.quoted(ORIGIN_HASH) + " IS DISTINCT FROM s." + Database.quoted(ORIGIN_HASH);
+    }
+
+    /** The hash of a row, as {@code origin_hash} holds it, or null when the table has none. */
+    String hash(Row row) {
+        Column[] shapeColumns = row.shape().columns;
+        for (int i = 0; i < shapeColumns.length; i++) {
+            if (shapeColumns[i].name().equals(ORIGIN_HASH)) {
+                return (String) row.values()[i];
+            }
+        }
+        return null;
+    }
+
+    /** The primary key of a row as text, for a dead letter: {@code order_id=o-17}. */
+    String describeKey(Row row) {
+        Object[] key = row.shape().key(row);
+        if (key == null) {
+            return "?";
+        }
+        StringBuilder text = new StringBuilder();
+        for (int k = 0; k < key.length; k++) {
+            text.append(k == 0 ? "" : ", ").append(keys.get(k)).append('=').append(key[k]);
+        }
+        return text.toString();
     }
 
     static TableMapping read(Connection connection, String table) throws SQLException {
@@ -205,6 +286,7 @@ final class TableMapping {
                 case ATTRIBUTES -> attributes(record);
                 case ORIGIN_SOURCE -> origin.source();
                 case ORIGIN_POSITION -> origin.position();
+                case ORIGIN_HASH -> origin.hash();
                 default -> columnValue(column, record.get(column.name()));
             };
         }

@@ -12,6 +12,8 @@ import java.util.Map;
  * stopped changing;</li>
  * <li>{@code sortBy=file:modified;file:name}: oldest first;</li>
  * <li>{@code initialDelay=0}: the directory is looked at once the pipeline starts, so readiness does not wait;</li>
+ * <li>{@code filter=#sluiceNoSymlinks}: symbolic links are never followed ({@link NoSymlinks});</li>
+ * <li>{@code readLockDeleteOrphanLockFiles=true}: a lock file left by a crash never blocks its file;</li>
  * <li>{@code move}: a file done goes to {@code sluice.pipelines.<pipeline>.done-dir} (default {@code ../done},
  * relative to the input directory) under its name and the time it was done.</li>
  * </ul>
@@ -30,6 +32,8 @@ public final class FileConsumerOptions {
         options.put("readLockCheckInterval", "250");
         options.put("sortBy", "RAW(file:modified;file:name)");
         options.put("initialDelay", "0");
+        options.put("filter", "#" + NoSymlinks.NAME);
+        options.put("readLockDeleteOrphanLockFiles", "true");
         options.put("move", "RAW({{sluice.pipelines." + pipeline + ".done-dir:../done}}/"
                 + "${file:name.noext.single}-${date:now:yyyyMMdd-HHmmssSSS}.jsonl)");
         return options;
@@ -41,8 +45,9 @@ public final class FileConsumerOptions {
         String given = query < 0 ? "" : uri.substring(query + 1);
         StringBuilder completed = new StringBuilder(uri);
         char separator = query < 0 ? '?' : '&';
+        boolean deletes = hasOption(given, "delete");
         for (Map.Entry<String, String> option : defaults(pipeline).entrySet()) {
-            if (!hasOption(given, option.getKey())) {
+            if (!hasOption(given, option.getKey()) && !(deletes && option.getKey().equals("move"))) {
                 completed.append(separator).append(option.getKey()).append('=').append(option.getValue());
                 separator = '&';
             }

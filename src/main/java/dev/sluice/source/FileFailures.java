@@ -23,7 +23,10 @@ public class FileFailures extends EventNotifierSupport {
     private final Map<String, AtomicLong> failed = new ConcurrentHashMap<>();
     private final Map<String, String> lastReason = new ConcurrentHashMap<>();
 
-    public FileFailures() {
+    private final FileAttempts attempts;
+
+    public FileFailures(FileAttempts attempts) {
+        this.attempts = attempts;
         // only failures matter: any other exchange event Camel would make and hand over for every record
         setIgnoreExchangeCreatedEvent(true);
         setIgnoreExchangeCompletedEvent(true);
@@ -52,6 +55,10 @@ public class FileFailures extends EventNotifierSupport {
             Exchange exchange = failure.getExchange();
             String route = exchange.getFromRouteId();
             failed.computeIfAbsent(route, r -> new AtomicLong()).incrementAndGet();
+            FileAttempts.Attempt attempt = exchange.getProperty(JsonLinesSplitter.ATTEMPT, FileAttempts.Attempt.class);
+            if (attempt != null && exchange.getException() != null) {
+                attempts.end(attempt, exchange.getException(), false);
+            }
             lastReason.put(route, exchange.getIn().getHeader(Exchange.FILE_NAME, String.class) + ": "
                     + exchange.getException());
         }

@@ -6,6 +6,7 @@ import dev.sluice.record.RecordOrigin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Iterator;
 
 import dev.sluice.config.SluiceConfig;
@@ -29,17 +30,29 @@ import org.apache.camel.Exchange;
 @Named("jsonLines")
 public class JsonLinesSplitter {
 
-    private final PipelineMetrics metrics;
-    private final int maxLineBytes;
+    /** The exchange property holding the file's {@link FileAttempts.Attempt}, read by {@link AwaitSettled}. */
+    static final String ATTEMPT = "sluice.fileAttempt";
 
-    public JsonLinesSplitter(PipelineMetrics metrics, SluiceConfig config) {
+    private final PipelineMetrics metrics;
+    private final int maxRecordBytes;
+    private final FileAttempts attempts;
+    private final HttpSpools spools;
+
+    public JsonLinesSplitter(PipelineMetrics metrics, SluiceConfig config, FileAttempts attempts, HttpSpools spools) {
         this.metrics = metrics;
-        this.maxLineBytes = config.source().maxLineBytes();
+        this.maxRecordBytes = config.source().maxRecordBytes();
+        this.attempts = attempts;
+        this.spools = spools;
     }
 
-    public Iterator<RecordOrigin> split(Exchange file) {
-        PipelineStats pipeline = metrics.pipeline(file.getFromRouteId());
+    public Iterator<RecordOrigin> split(Exchange file) throws FileAttempts.QuarantinedException {
+        String route = file.getFromRouteId();
+        PipelineStats pipeline = metrics.pipeline(route);
         String source = file.getIn().getHeader(Exchange.FILE_PATH, String.class);
+        file.setProperty(ATTEMPT, attempts.begin(route, Path.of(source)));
+        String sender = spools.spool(route).isPresent()
+                ? HttpSpool.senderOf(file.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class))
+                : null;
         InputProgress progress = new InputProgress();
         file.setProperty(InputProgress.PROPERTY, progress);
         InputStream in;
@@ -48,11 +61,12 @@ public class JsonLinesSplitter {
         } catch (Exception e) {
             throw new UncheckedIOException(new IOException("Cannot open " + source, e));
         }
-        return new Records(new LineReader(in, maxLineBytes), pipeline, source, progress);
+        return new Records(new LineReader(in, maxRecordBytes), pipeline, source, progress, sender);
     }
 
     /** Turns lines into origins lazily, one per {@code next()}, so only the current line is in memory. */
-    private record Records(LineReader lines, PipelineStats pipeline, String source, InputProgress progress)
+    private record Records(LineReader lines, PipelineStats pipeline, String source, InputProgress progress,
+            String sender)
             implements Iterator<RecordOrigin>, java.io.Closeable {
 
         @Override
@@ -64,7 +78,7 @@ public class JsonLinesSplitter {
         public RecordOrigin next() {
             LineReader.Line line = lines.next();
             return new RecordOrigin(pipeline, new Location.FileLine(source, line.number()), line.bytes(), progress,
-                    line.truncated());
+                    line.cut(), sender);
         }
 
         @Override

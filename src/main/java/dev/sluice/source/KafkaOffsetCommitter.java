@@ -4,6 +4,7 @@ import dev.sluice.record.Acknowledgement;
 import dev.sluice.record.PartitionProgress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,12 +34,15 @@ public final class KafkaOffsetCommitter extends KafkaConsumerListener {
 
     private final PipelineStats pipeline;
     private final Duration lagInterval;
+    private final int maxInFlight;
+    private final Set<TopicPartition> paused = new HashSet<>();
     private final Map<TopicPartition, PartitionProgress> partitions = new ConcurrentHashMap<>();
     private long lastLagCheck;
 
-    KafkaOffsetCommitter(PipelineStats pipeline, Duration lagInterval) {
+    KafkaOffsetCommitter(PipelineStats pipeline, Duration lagInterval, int maxInFlight) {
         this.pipeline = pipeline;
         this.lagInterval = lagInterval;
+        this.maxInFlight = maxInFlight;
     }
 
     public PipelineStats pipeline() {
@@ -61,6 +65,7 @@ public final class KafkaOffsetCommitter extends KafkaConsumerListener {
     public boolean afterConsume(Object ignored) {
         Consumer<?, ?> consumer = getConsumer();
         commit(consumer);
+        bound(consumer);
         measureLag(consumer);
         return true;
     }
@@ -93,6 +98,26 @@ public final class KafkaOffsetCommitter extends KafkaConsumerListener {
             // a rebalance or an unreachable broker: the same offsets are committed after the next poll
             LOG.warnf("Pipeline %s could not commit %s: %s", pipeline.name(), offsets, e.getMessage());
         }
+    }
+
+    /**
+     * Pauses a partition that holds {@code maxInFlight} records not yet settled (one record holding the commit point
+     * while the rest flow), and resumes it when half of them settled, so what is held in memory stays bounded.
+     */
+    private void bound(Consumer<?, ?> consumer) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        paused.retainAll(assigned);
+        partitions.forEach((partition, progress) -> {
+            int inFlight = progress.inFlight();
+            if (inFlight >= maxInFlight && paused.add(partition)) {
+                consumer.pause(Set.of(partition));
+                LOG.warnf("Pipeline %s paused %s: %d records read and not yet settled", pipeline.name(), partition,
+                        inFlight);
+            } else if (inFlight <= maxInFlight / 2 && paused.remove(partition) && assigned.contains(partition)) {
+                consumer.resume(Set.of(partition));
+                LOG.infof("Pipeline %s resumed %s", pipeline.name(), partition);
+            }
+        });
     }
 
     private void measureLag(Consumer<?, ?> consumer) {

@@ -56,7 +56,7 @@ public class KafkaPipelines extends LifecycleStrategySupport {
         if (service instanceof KafkaConsumer consumer && route != null) {
             refuseUnsafe(consumer.getEndpoint().getConfiguration(), route.getRouteId());
             KafkaOffsetCommitter committer = new KafkaOffsetCommitter(metrics.pipeline(route.getRouteId()),
-                    config.kafka().lagInterval());
+                    config.kafka().lagInterval(), config.kafka().maxInFlight());
             consumer.setConsumerListener(committer);
             committers.put(route.getRouteId(), committer);
         }

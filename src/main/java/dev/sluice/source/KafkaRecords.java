@@ -1,7 +1,10 @@
 package dev.sluice.source;
 
+import dev.sluice.record.Cut;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
+
+import dev.sluice.config.SluiceConfig;
 import dev.sluice.metrics.PipelineMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -28,10 +31,12 @@ public class KafkaRecords implements Processor {
 
     private final KafkaPipelines pipelines;
     private final PipelineMetrics metrics;
+    private final int maxRecordBytes;
 
-    public KafkaRecords(KafkaPipelines pipelines, PipelineMetrics metrics) {
+    public KafkaRecords(KafkaPipelines pipelines, PipelineMetrics metrics, SluiceConfig config) {
         this.pipelines = pipelines;
         this.metrics = metrics;
+        this.maxRecordBytes = config.source().maxRecordBytes();
     }
 
     @Override
@@ -47,9 +52,15 @@ public class KafkaRecords implements Processor {
         long offset = exchange.getIn().getHeader(KafkaConstants.OFFSET, Long.class);
         byte[] key = exchange.getIn().getHeader(KafkaConstants.KEY, byte[].class);
         byte[] value = exchange.getIn().getBody(byte[].class);
+        if (value == null) {
+            value = new byte[0];
+        }
+        // a value longer than the largest record is kept only in its first bytes, and dead-lettered as such
+        Cut cut = value.length > maxRecordBytes ? Cut.of(value) : null;
         RecordOrigin origin = new RecordOrigin(metrics.pipeline(pipeline),
-                new Location.TopicOffset(topic, partition, offset, key), value == null ? new byte[0] : value,
-                committer.ack(topic, partition, offset), false);
+                new Location.TopicOffset(topic, partition, offset, key),
+                cut != null ? Cut.head(value, maxRecordBytes) : value, committer.ack(topic, partition, offset), cut,
+                null);
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setBody(origin);
     }

@@ -4,7 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
 import java.util.Arrays;
+
+import dev.sluice.record.Cut;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -12,13 +15,17 @@ import java.util.NoSuchElementException;
  * Reads JSON Lines as raw bytes, one line at a time, so a file of any size goes through in bounded memory and a
  * line that is not valid UTF-8 can still be dead-lettered byte for byte. Lines end with LF or CRLF; empty lines
  * (or only blanks) are skipped but counted, so line numbers match what an editor shows; a UTF-8 byte-order mark at the start of
- * the file is ignored. A line longer than {@code maxLineBytes} keeps only its first {@code maxLineBytes} bytes and
- * is marked truncated, so one giant line cannot exhaust the heap.
+ * the file is ignored. A line longer than {@code maxLineBytes} keeps only its first {@code maxLineBytes} bytes, with
+ * its whole size and SHA-256 ({@link Cut}), so one giant line cannot exhaust the heap and its dead letter still says
+ * what it was.
  */
 public final class LineReader implements Iterator<LineReader.Line>, Closeable {
 
-    /** One non-empty line: its 1-based number, its bytes without the line ending, and whether it was cut. */
-    public record Line(long number, byte[] bytes, boolean truncated) {
+    /** One non-empty line: its 1-based number, its bytes without the line ending, and, if it was cut, what it was. */
+    public record Line(long number, byte[] bytes, Cut cut) {
+        public boolean truncated() {
+            return cut != null;
+        }
     }
 
     private static final int BUFFER_SIZE = 64 * 1024;
@@ -32,6 +39,8 @@ public final class LineReader implements Iterator<LineReader.Line>, Closeable {
     private boolean atFileStart = true;
     private long lineNumber;
     private Line next;
+    /** Digest of the current line once it is longer than the limit. */
+    private MessageDigest digest;
 
     public LineReader(InputStream in, int maxLineBytes) {
         this.in = in;
@@ -110,6 +119,16 @@ public final class LineReader implements Iterator<LineReader.Line>, Closeable {
                 System.arraycopy(buffer, start, line, length, keep);
                 length += keep;
             }
+            if (keep < chunk) {
+                // the line is too long: only its size and digest are kept from here on
+                if (digest == null) {
+                    digest = Cut.digest();
+                    digest.update(line, 0, length - keep);
+                }
+                digest.update(buffer, start, chunk);
+            } else if (digest != null) {
+                digest.update(buffer, start, chunk);
+            }
             total += chunk;
             if (end < bufferEnd) {
                 bufferPos = end + 1;
@@ -118,11 +137,14 @@ public final class LineReader implements Iterator<LineReader.Line>, Closeable {
             bufferPos = bufferEnd;
         }
         lineNumber++;
-        boolean truncated = total > maxLineBytes;
-        if (!truncated && length > 0 && line[length - 1] == '\r') {
+        Cut cut = null;
+        if (digest != null) {
+            cut = new Cut(total, Cut.hex(digest.digest()));
+            digest = null;
+        } else if (length > 0 && line[length - 1] == '\r') {
             length--;
         }
-        return new Line(lineNumber, Arrays.copyOf(line, length), truncated);
+        return new Line(lineNumber, Arrays.copyOf(line, length), cut);
     }
 
     private boolean fill() throws IOException {

@@ -96,7 +96,7 @@ public class JsonRecordParser implements Processor {
     public Map<String, Object> parse(RecordOrigin origin) throws InvalidRecordException {
         if (origin.truncated()) {
             throw new InvalidRecordException("record longer than the limit of " + origin.payload().length
-                    + " bytes (sluice.source.max-line-bytes); only its first bytes are kept");
+                    + " bytes (sluice.source.max-record-bytes); only its first bytes are kept");
         }
         Map<String, Object> record = parseObject(decodeUtf8(origin.payload()));
         check(record);

@@ -26,10 +26,16 @@ public final class SluiceProcess {
     private final List<String> jvmOptions = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
 
+    /** The development credential (docs/dev-credentials.properties), as a deployment would set it from a Secret. */
+    public static final String USER = "dev";
+    public static final String PASSWORD = "dev";
+
     public SluiceProcess(Path workDir) {
         this.workDir = workDir;
         env.put("SLUICE_ROUTES_DIR", ROUTES.toString());
         env.put("QUARKUS_HTTP_PORT", "0");
+        env.put("QUARKUS_MANAGEMENT_PORT", "0");
+        env.put("QUARKUS_CONFIG_LOCATIONS", Path.of("docs/dev-credentials.properties").toAbsolutePath().toString());
     }
 
     public SluiceProcess heap(String max) {
@@ -49,7 +55,7 @@ public final class SluiceProcess {
     }
 
     /** A running service: stop it with {@link Running#terminate} (SIGTERM) or {@link Running#kill} (SIGKILL). */
-    public record Running(Process process, Path out, int port) implements AutoCloseable {
+    public record Running(Process process, Path out, int port, int managementPort) implements AutoCloseable {
 
         /** Kills the process if a test ends before stopping it, so no service outlives its test. */
         @Override
@@ -80,21 +86,42 @@ public final class SluiceProcess {
             return Files.readString(out, StandardCharsets.UTF_8);
         }
 
-        /** GET on the service, e.g. {@code /pipelines/robot-telemetry-stream}. */
+        /** GET on the service as the development user, e.g. {@code /pipelines/robot-telemetry-stream}. */
         public String get(String path) throws IOException, InterruptedException {
-            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+            return http("GET", path, null, null).body();
+        }
+
+        /** GET on the management port, e.g. {@code /q/health/ready}: the status code. */
+        public int management(String path) throws IOException, InterruptedException {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + managementPort + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+
+        /** A request as the development user. */
+        public java.net.http.HttpResponse<String> http(String method, String path, String contentType, byte[] body)
+                throws IOException, InterruptedException {
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                            .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+            if (contentType != null) {
+                request.header("Content-Type", contentType);
+            }
+            return java.net.http.HttpClient.newHttpClient().send(request.build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
-            return response.body();
         }
     }
 
-    /** Starts the service in the background, listening on {@code port}. */
+    /** Starts the service in the background, listening on {@code port}, health and metrics on {@code port + 1}. */
     public Running start(int port, String... args) throws IOException {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(port + 1));
         Path out = Files.createTempFile("sluice-service", ".log");
         Process process = builder(args).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        return new Running(process, out, port);
+        return new Running(process, out, port, port + 1);
     }
 
     public Result run(Duration timeout, String... args) throws IOException, InterruptedException {

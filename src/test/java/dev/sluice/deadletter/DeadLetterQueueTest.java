@@ -38,7 +38,7 @@ class DeadLetterQueueTest {
         public Producer<byte[], byte[]> producer() {
             return broker;
         }
-    }, health);
+    }, health, new SimpleMeterRegistry());
     final AtomicInteger released = new AtomicInteger();
     final AtomicInteger abandoned = new AtomicInteger();
 

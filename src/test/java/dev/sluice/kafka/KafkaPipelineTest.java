@@ -1,5 +1,7 @@
 package dev.sluice.kafka;
 
+import dev.sluice.Management;
+import dev.sluice.TestJson;
 import static dev.sluice.Metrics.delta;
 import static dev.sluice.Metrics.pipeline;
 import static io.restassured.RestAssured.when;
@@ -22,7 +24,6 @@ import dev.sluice.Servers;
 import dev.sluice.Rows;
 import dev.sluice.app.SampleGenerator;
 import dev.sluice.dependency.Database;
-import dev.sluice.record.Json;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -184,7 +185,7 @@ class KafkaPipelineTest {
             enriched.clear();
             for (ConsumerRecord<byte[], byte[]> record : kafka.consume(KafkaProfile.ENRICHED, Integer.MAX_VALUE,
                     Duration.ofSeconds(2))) {
-                Map<String, Object> value = Json.MAPPER.readValue(record.value(), Map.class);
+                Map<String, Object> value = TestJson.MAPPER.readValue(record.value(), Map.class);
                 if (((String) value.get("robot_id")).startsWith("e-")) {
                     assertThat(record.key()).isEqualTo(utf8((String) value.get("robot_id")));
                     enriched.add(value);
@@ -214,8 +215,8 @@ class KafkaPipelineTest {
         try {
             kafka.produce(lines.stream().map(l -> new ProducerRecord<>(KafkaProfile.TOPIC, utf8(l.substring(13, 19)),
                     utf8(l))).toList());
-            await().atMost(TIMEOUT).untilAsserted(() -> when().get("/q/health/ready").then().statusCode(503));
-            when().get("/q/health/live").then().statusCode(200);
+            await().atMost(TIMEOUT).untilAsserted(() -> Management.given().get("/q/health/ready").then().statusCode(503));
+            Management.given().get("/q/health/live").then().statusCode(200);
             // a witness that the sink kept failing for a while: its failed attempts, counted
             double failures = Metrics.meter("sluice_sink_failures_total", "pipeline=\"" + STREAM + "\"");
             await().atMost(TIMEOUT).until(() -> Metrics.meter("sluice_sink_failures_total",
@@ -230,7 +231,7 @@ class KafkaPipelineTest {
         Map<String, Object> after = pipeline(STREAM);
         assertThat(delta(before, after, "errors")).isZero();
         assertThat(delta(before, after, "records_processed")).isEqualTo(active);
-        await().atMost(TIMEOUT).untilAsserted(() -> when().get("/q/health/ready").then().statusCode(200));
+        await().atMost(TIMEOUT).untilAsserted(() -> Management.given().get("/q/health/ready").then().statusCode(200));
     }
 
     @Test

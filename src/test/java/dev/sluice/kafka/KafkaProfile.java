@@ -33,6 +33,7 @@ public class KafkaProfile extends PostgresProfile {
         config.put("test.stage-failure.topic", STAGE_FAILURE_TOPIC);
         config.put("test.stage-failure.group-id", "kt-stage-failure-" + RUN);
         config.put("camel.main.routes-include-pattern", "file:routes/*.yaml,file:src/test/resources/test-routes/*.yaml");
+        config.put("sluice.security.allowed-placeholders", "test.");
         return config;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.ops;
 
+import dev.sluice.Management;
 import static dev.sluice.PipelineFiles.awaitDone;
 import static dev.sluice.PipelineFiles.drop;
 import static io.restassured.RestAssured.given;
@@ -63,11 +64,11 @@ class ErrorBudgetTest {
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> when().get("/pipelines/robot-telemetry-etl").then()
                 .body("status", is("Suspended")));
-        when().get("/q/health/ready").then().statusCode(503);
-        String reason = when().get("/q/health/ready").then().extract()
+        Management.given().get("/q/health/ready").then().statusCode(503);
+        String reason = Management.given().get("/q/health/ready").then().extract()
                 .path("checks.find { it.name == 'sluice-dependencies' }.data.'pipeline robot-telemetry-etl'");
         assertThat(reason).startsWith("paused: ").contains("of the last").contains("dead-lettered within PT1M");
-        when().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200);
 
         byte[] good = ("{\"robot_id\":\"b-1\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\","
                 + "\"temperature_c\":20.0}\n").getBytes(StandardCharsets.UTF_8);
@@ -82,7 +83,7 @@ class ErrorBudgetTest {
 
         awaitDone(IN, "good.jsonl", DONE);
         assertThat(rows.count("robot_telemetry")).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> when().get("/q/health/ready").then().statusCode(200));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Management.given().get("/q/health/ready").then().statusCode(200));
         assertThat(Files.exists(IN.resolve("bad.jsonl"))).isFalse();
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.ops;
 
+import dev.sluice.Management;
 import static dev.sluice.ops.Manifests.at;
 import static dev.sluice.ops.Manifests.ofKind;
 import static io.restassured.RestAssured.when;
@@ -89,7 +90,7 @@ class KubernetesManifestsTest {
         assertThat((Object) at(container, "startupProbe", "httpGet", "path")).isEqualTo("/q/health/started");
         Map<String, Object> monitor = ofKind(Manifests.render("jvm"), "ServiceMonitor").get(0);
         assertThat((Object) at(monitor, "spec", "endpoints", 0, "path")).isEqualTo("/q/metrics");
-        when().get("/q/metrics").then().statusCode(200);
+        Management.given().get("/q/metrics").then().statusCode(200);
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.sluice.ops;
 
+import dev.sluice.Management;
 import static io.restassured.RestAssured.given;
 import static io.restassured.RestAssured.when;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,18 +38,18 @@ class ServiceTest {
 
     @Test
     void healthPathsAnswer_andLivenessDependsOnNothingOutside() {
-        when().get("/q/health/started").then().statusCode(200);
-        when().get("/q/health/live").then().statusCode(200)
+        Management.given().get("/q/health/started").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200)
                 .body("checks.name", not(hasItems("sluice-dependencies")))
                 .body("checks.name", not(hasItems("Database connections health check")));
-        when().get("/q/health/ready").then().statusCode(200)
+        Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", hasItems("camel-routes", "camel-consumers", "sluice-dependencies"));
     }
 
     @Test
     void theMetricsPagePassesPromtool_andEverySluiceMetricIsDocumented() throws Exception {
         feedRecords();
-        String page = when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String page = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
 
         Promtool.Result lint = Promtool.checkMetrics(page);
         assertThat(lint.exitCode()).as("promtool parses the page: " + lint.output()).isNotEqualTo(1);
@@ -87,7 +88,7 @@ class ServiceTest {
                 + "{\"robot_id\":\"m-3\",\"status\":\"active\"}]").post("/pipelines/robot-telemetry-http/records")
                 .then().statusCode(202).body("accepted", is(3));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                when().get("/q/metrics").then().extract().asString()).contains("sluice_batches_total{"));
+                Management.given().get("/q/metrics").then().extract().asString()).contains("sluice_batches_total{"));
     }
 
     /** The metric families of a Prometheus page whose names start with {@code prefix}. */

@@ -68,7 +68,7 @@ class PostgresCopyTest {
         try (RowWriter writer = RowWriter.open(connection, mapping, true)) {
             writer.add(mapping.row(Map.of("id", "a", "note", "first"), origin));
             writer.add(mapping.row(Map.of("id", "b", "note", "second"), origin));
-            assertThat(writer.write()).isEqualTo(2);
+            assertThat(writer.write().inserted()).isEqualTo(2);
             assertThat(writer.conflicted()).isFalse();
         }
         connection.commit();
@@ -82,7 +82,7 @@ class PostgresCopyTest {
             writer.add(mapping.row(Map.of("id", "a", "note", "new"), origin));
             writer.add(mapping.row(Map.of("id", "old", "note", "replayed"), origin));
             writer.add(mapping.row(Map.of("id", "a", "note", "twice in one batch"), origin));
-            assertThat(writer.write()).isEqualTo(1);
+            assertThat(writer.write().inserted()).isEqualTo(1);
             assertThat(writer.conflicted()).isTrue();
         }
         connection.commit();
@@ -120,7 +120,7 @@ class PostgresCopyTest {
             for (Map<String, Object> record : List.of(full, sparse, duplicate)) {
                 writer.add(mapping.row(record, origin));
             }
-            inserted = writer.write();
+            inserted = writer.write().inserted();
         }
         connection.commit();
 

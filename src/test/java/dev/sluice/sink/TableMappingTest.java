@@ -121,7 +121,7 @@ class TableMappingTest {
             for (Map<String, Object> record : records) {
                 writer.add(mapping.row(record, origin));
             }
-            assertThat(writer.write()).isEqualTo(records.length);
+            assertThat(writer.write().inserted()).isEqualTo(records.length);
         }
         connection.commit();
         connection.setAutoCommit(true);

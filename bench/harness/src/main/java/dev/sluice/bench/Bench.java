@@ -323,7 +323,7 @@ public final class Bench {
                 check(process.isAlive(), "Sluice exited, see " + WORK.resolve(name + ".log"));
                 try {
                     HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(
-                            "http://127.0.0.1:" + Contender.SLUICE_PORT + "/q/health/ready")).build(),
+                            "http://127.0.0.1:" + Contender.SLUICE_MANAGEMENT_PORT + "/q/health/ready")).build(),
                             HttpResponse.BodyHandlers.discarding());
                     if (response.statusCode() == 200) {
                         return (System.nanoTime() - start) / 1e9;

@@ -18,6 +18,8 @@ record Contender(String name, String description, Set<String> workloads, boolean
     }
 
     static final int SLUICE_PORT = 18190;
+    /** Health and metrics: Sluice's management port. */
+    static final int SLUICE_MANAGEMENT_PORT = 18191;
     /** pgjdbc's batch rewrite into multi-row inserts: what a user tuning JDBC batch inserts on PostgreSQL sets. */
     static final String PG_BATCH_URL = Services.PG_URL + "?reWriteBatchedInserts=true";
     static final Set<String> ALL_WORKLOADS = Set.of("files-pg", "kafka-pg", "kafka-kafka");
@@ -82,6 +84,8 @@ record Contender(String name, String description, Set<String> workloads, boolean
     /** The BENCH_* run as Sluice's own settings (docs/configuration.md), every pipeline with batches of 1000. */
     private static void sluiceSettings(String workload, Map<String, String> env) {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(SLUICE_PORT));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(SLUICE_MANAGEMENT_PORT));
+        env.put("SLUICE_SECURITY_FILE_ROOTS", Bench.WORK.toAbsolutePath().toString());
         env.put("SLUICE_DB_URL", Services.PG_URL);
         env.put("SLUICE_DB_USERNAME", "sluice");
         env.put("SLUICE_DB_PASSWORD", "sluice");

@@ -1,0 +1,81 @@
+package dev.sluice.deadletter;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.stream.Stream;
+
+/**
+ * The dead-letter files of a directory: one current file per pipeline ({@code <pipeline>.jsonl}), rotated to
+ * {@code <pipeline>.<time>.jsonl} when it reaches {@code maxFileBytes}; all of them together never beyond
+ * {@code maxTotalBytes}. At the cap a dead letter is refused rather than an old one deleted: its record is not
+ * acknowledged (read again later), readiness says so, and the volume cannot fill up in silence.
+ */
+final class DeadLetterFiles {
+
+    private static final DateTimeFormatter ROTATED = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS")
+            .withZone(ZoneOffset.UTC);
+
+    private final Path dir;
+    private final long maxFileBytes;
+    private final long maxTotalBytes;
+    private long totalBytes = -1;
+
+    DeadLetterFiles(Path dir, long maxFileBytes, long maxTotalBytes) {
+        this.dir = dir;
+        this.maxFileBytes = maxFileBytes;
+        this.maxTotalBytes = maxTotalBytes;
+    }
+
+    Path file(String pipeline) {
+        return dir.resolve(pipeline + ".jsonl");
+    }
+
+    /** Appends one entry (a line) to the pipeline's current file, rotating it first when it is full. */
+    synchronized void append(String pipeline, byte[] line) throws IOException {
+        Files.createDirectories(dir);
+        if (totalBytes < 0 || totalBytes + line.length > maxTotalBytes) {
+            totalBytes = measure(); // files may have been removed by an operator since
+        }
+        if (totalBytes + line.length > maxTotalBytes) {
+            throw new IOException("the dead-letter files in " + dir + " hold " + totalBytes + " bytes, the cap of "
+                    + "sluice.dead-letter.max-total-bytes (" + maxTotalBytes + "): replay or remove dead letters");
+        }
+        Path current = file(pipeline);
+        if (Files.exists(current) && Files.size(current) + line.length > maxFileBytes) {
+            Files.move(current, dir.resolve(pipeline + "." + ROTATED.format(java.time.Instant.now()) + ".jsonl"),
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.write(current, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        totalBytes += line.length;
+    }
+
+    /** Bytes in every dead-letter file of the directory. */
+    synchronized long totalBytes() {
+        if (totalBytes < 0) {
+            try {
+                totalBytes = measure();
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+        return totalBytes;
+    }
+
+    private long measure() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        long sum = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).toList()) {
+                sum += Files.size(file);
+            }
+        }
+        return sum;
+    }
+}

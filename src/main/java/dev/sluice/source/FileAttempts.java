@@ -1,0 +1,124 @@
+package dev.sluice.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Map;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.deadletter.DeadLetterQueue;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Counts the attempts at each input file on disk, beside it ({@code .sluice/<file>.attempts}), so a file that keeps
+ * failing, or keeps crashing the service, is counted across restarts. At the start of an attempt beyond
+ * {@code sluice.source.file-attempts} the file is moved to the pipeline's error directory with a dead letter saying
+ * why, instead of looping. A file that changed while it was read (a writer still appending) does not count: it is
+ * read again once it stopped changing, so its tail is never lost.
+ */
+@ApplicationScoped
+public class FileAttempts {
+
+    private static final Logger LOG = Logger.getLogger(FileAttempts.class);
+    static final String DIR = ".sluice";
+
+    /** What a file looked like when an attempt began: read again if it no longer does at the end. */
+    public record Attempt(Path file, int number, long size, long modified) {
+    }
+
+    /** The file was moved to the error directory instead of being read. */
+    public static final class QuarantinedException extends Exception {
+        QuarantinedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final int maxAttempts;
+    private final Map<String, Map<String, String>> pipelines;
+    private final DeadLetterQueue deadLetters;
+
+    public FileAttempts(SluiceConfig config, DeadLetterQueue deadLetters) {
+        this.maxAttempts = config.source().fileAttempts();
+        this.pipelines = config.pipelines();
+        this.deadLetters = deadLetters;
+    }
+
+    /** Starts an attempt at {@code file}; moves it away instead when it has had all its attempts. */
+    public Attempt begin(String pipeline, Path file) throws QuarantinedException {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            Path marker = marker(file);
+            List<String> previous = Files.exists(marker) ? Files.readAllLines(marker, StandardCharsets.UTF_8) : List.of();
+            int number = previous.isEmpty() ? 1 : Integer.parseInt(previous.get(0).trim()) + 1;
+            String lastReason = previous.size() > 1 ? previous.get(1) : "the service stopped while reading it";
+            if (number > maxAttempts) {
+                quarantine(pipeline, file, number - 1, lastReason);
+            }
+            write(marker, number, lastReason);
+            return new Attempt(file, number, attributes.size(), attributes.lastModifiedTime().toMillis());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot count the attempts at " + file, e);
+        }
+    }
+
+    /** True when the file is no longer as it was when the attempt began: a writer was still at it. */
+    public boolean changed(Attempt attempt) {
+        try {
+            BasicFileAttributes now = Files.readAttributes(attempt.file(), BasicFileAttributes.class);
+            return now.size() != attempt.size() || now.lastModifiedTime().toMillis() != attempt.modified();
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** The attempt ended: {@code failure} null when the file is done, else why it failed (kept for the next one). */
+    public void end(Attempt attempt, Exception failure, boolean changed) {
+        Path marker = marker(attempt.file());
+        try {
+            if (failure == null) {
+                Files.deleteIfExists(marker);
+            } else if (changed) {
+                write(marker, attempt.number() - 1, "it changed while it was read");
+            } else {
+                write(marker, attempt.number(), String.valueOf(failure.getMessage()).lines().findFirst().orElse(""));
+            }
+        } catch (IOException e) {
+            LOG.warnf("Cannot record the attempt at %s: %s", attempt.file(), e.getMessage());
+        }
+    }
+
+    private void quarantine(String pipeline, Path file, int attempts, String lastReason)
+            throws IOException, QuarantinedException {
+        Path errors = errorDir(pipeline, file.getParent());
+        Files.createDirectories(errors);
+        Path target = errors.resolve(file.getFileName());
+        for (int n = 1; Files.exists(target); n++) {
+            target = errors.resolve(file.getFileName() + "." + n);
+        }
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        Files.deleteIfExists(marker(file));
+        String reason = "failed " + attempts + " times (last: " + lastReason + "); moved to " + target;
+        deadLetters.sendFile(pipeline, file.toString(), target.toString(), reason);
+        throw new QuarantinedException("File " + file + " " + reason);
+    }
+
+    private Path errorDir(String pipeline, Path inputDir) {
+        String configured = pipelines.getOrDefault(pipeline, Map.of()).getOrDefault("error-dir", "../error");
+        return inputDir.resolve(configured).normalize();
+    }
+
+    private static Path marker(Path file) {
+        return file.resolveSibling(DIR).resolve(file.getFileName() + ".attempts");
+    }
+
+    private static void write(Path marker, int number, String reason) throws IOException {
+        Files.createDirectories(marker.getParent());
+        Files.writeString(marker, number + "\n" + reason + "\n", StandardCharsets.UTF_8);
+    }
+}
