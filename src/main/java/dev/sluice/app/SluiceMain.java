@@ -58,11 +58,32 @@ public class SluiceMain implements QuarkusApplication {
             case "run-once" -> {
                 return runOnce();
             }
+            case "credentials" -> {
+                return credentials(args);
+            }
             default -> {
                 System.err.println("unknown command " + command + "; use run-once or demo [records]");
                 return 2;
             }
         }
+    }
+
+    /** Prints the two configuration lines of a user of the API, for the Secret sluice-users (docs/security.md). */
+    private static int credentials(String... args) throws java.io.IOException {
+        if (args.length != 3) {
+            System.err.println("usage: credentials <user> <roles, comma-separated: read, operate, ingest, ingest:<pipeline>>"
+                    + "\nthe password is read from standard input");
+            return 2;
+        }
+        String password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        if (password == null || password.isEmpty()) {
+            System.err.println("no password on standard input");
+            return 2;
+        }
+        System.out.println("quarkus.security.users.embedded.users." + args[1] + "=" + Credentials.hash(args[1], password));
+        System.out.println("quarkus.security.users.embedded.roles." + args[1] + "=" + args[2]);
+        return 0;
     }
 
     private int runOnce() throws InterruptedException {

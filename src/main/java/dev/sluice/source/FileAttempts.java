@@ -83,6 +83,7 @@ public class FileAttempts {
         try {
             if (failure == null) {
                 Files.deleteIfExists(marker);
+                removeIfEmpty(marker.getParent());
             } else if (changed) {
                 write(marker, attempt.number() - 1, "it changed while it was read");
             } else {
@@ -103,6 +104,7 @@ public class FileAttempts {
         }
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         Files.deleteIfExists(marker(file));
+        removeIfEmpty(marker(file).getParent());
         String reason = "failed " + attempts + " times (last: " + lastReason + "); moved to " + target;
         deadLetters.sendFile(pipeline, file.toString(), target.toString(), reason);
         throw new QuarantinedException("File " + file + " " + reason);
@@ -111,6 +113,14 @@ public class FileAttempts {
     private Path errorDir(String pipeline, Path inputDir) {
         String configured = pipelines.getOrDefault(pipeline, Map.of()).getOrDefault("error-dir", "../error");
         return inputDir.resolve(configured).normalize();
+    }
+
+    private static void removeIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException notEmpty) {
+            // another file's attempts are counted there
+        }
     }
 
     private static Path marker(Path file) {

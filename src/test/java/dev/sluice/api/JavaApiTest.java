@@ -364,8 +364,8 @@ class JavaApiTest {
                         + "{\"robot_id\":\"h-3\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"idle\"}]").post(path)
                 .then().statusCode(202).body("accepted", is(2));
         given().contentType("application/x-ndjson")
-                .body("{\"robot_id\":\"h-4\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\"}\n"
-                        + "{\"robot_id\":\"h-5\",\"status\":\"active\"}\n").post(path)
+                .body(("{\"robot_id\":\"h-4\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\"}\n"
+                        + "{\"robot_id\":\"h-5\",\"status\":\"active\"}\n").getBytes(StandardCharsets.UTF_8)).post(path)
                 .then().statusCode(202).body("accepted", is(2));
 
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(rows.query(

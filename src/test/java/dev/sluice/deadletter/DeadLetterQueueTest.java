@@ -93,6 +93,43 @@ class DeadLetterQueueTest {
         assertThat(failing()).doesNotContainKey("dead-letter topic in.dlq");
     }
 
+    @Test
+    void aRecordTooLargeForTheDeadLetterTopicGoesAsAMarkedCutCopy() throws Exception {
+        byte[] big = new byte[1_048_400];
+        java.util.Arrays.fill(big, (byte) 'x');
+        RecordOrigin record = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"),
+                new Location.TopicOffset("in", 0, 7, "k".getBytes()), big, new Acknowledgement() {
+                    @Override
+                    public void retain() {
+                    }
+
+                    @Override
+                    public void release() {
+                        released.incrementAndGet();
+                    }
+
+                    @Override
+                    public void abandon(Exception cause) {
+                    }
+                }, false);
+
+        queue.send(record, "parse", new InvalidRecordException("not JSON"));
+
+        org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> dead = broker.history().get(0);
+        int headers = 0;
+        for (org.apache.kafka.common.header.Header header : dead.headers()) {
+            headers += header.key().length() + header.value().length;
+        }
+        assertThat(dead.key().length + dead.value().length + headers).isLessThanOrEqualTo(1_000_000);
+        assertThat(dead.value()).isEqualTo(java.util.Arrays.copyOf(big, dead.value().length));
+        assertThat(new String(dead.headers().lastHeader("sluice.error.truncated").value())).isEqualTo("true");
+        assertThat(new String(dead.headers().lastHeader("sluice.error.original.size").value())).isEqualTo("1048400");
+        assertThat(new String(dead.headers().lastHeader("sluice.error.original.sha256").value())).isEqualTo(
+                java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(big)));
+        broker.completeNext();
+        assertThat(released).hasValue(1);
+    }
+
     java.util.Map<String, String> failing() {
         return health.failures();
     }

@@ -206,6 +206,30 @@ class KafkaPipelineTest {
     }
 
     @Test
+    void aPoisonRecordTooLargeToDeadLetterWholeGoesAsAMarkedCutCopyAndTheCommitMovesOn() throws Exception {
+        byte[] poison = new byte[1_048_400]; // not JSON, and with headers larger than the producer may send
+        java.util.Arrays.fill(poison, (byte) 'x');
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(poison));
+        List<RecordMetadata> sent = kafka.produce(List.of(
+                new ProducerRecord<>(KafkaProfile.TOPIC, 0, utf8("poison"), poison),
+                new ProducerRecord<>(KafkaProfile.TOPIC, 0, utf8("r-0201"), utf8("{\"robot_id\":\"r-0201\","
+                        + "\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\"}"))));
+
+        kafka.awaitCommittedToEnd(KafkaProfile.STREAM_GROUP, KafkaProfile.TOPIC, TIMEOUT);
+
+        assertThat(rows.query("SELECT robot_id FROM robot_telemetry")).containsExactly(Map.of("robot_id", "r-0201"));
+        ConsumerRecord<byte[], byte[]> dead = deadLetters(KafkaProfile.TOPIC, STREAM, 1).stream()
+                .filter(r -> String.valueOf(sent.get(0).offset()).equals(header(r, "offset"))
+                        && "0".equals(header(r, "partition")))
+                .findFirst().orElseThrow();
+        assertThat(dead.value()).hasSize(2048).isEqualTo(java.util.Arrays.copyOf(poison, 2048));
+        assertThat(header(dead, "truncated")).isEqualTo("true");
+        assertThat(header(dead, "original.size")).isEqualTo("1048400");
+        assertThat(header(dead, "original.sha256")).isEqualTo(sha256);
+        assertThat(header(dead, "reason")).startsWith("record longer than the limit of 2048 bytes");
+    }
+
+    @Test
     void databaseRestart_retriesCommitsNothingAheadAndLosesNothing() throws Exception {
         List<String> lines = sample("d-", 1000, 33);
         long active = lines.stream().filter(l -> l.contains("\"status\":\"active\"")).count();

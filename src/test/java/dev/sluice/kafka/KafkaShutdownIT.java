@@ -64,4 +64,42 @@ class KafkaShutdownIT {
             }
         }
     }
+
+    @Test
+    void sigtermDuringARebalance_exitsWithinTheShutdownTimeoutAndLosesNothing() throws Exception {
+        String run = Long.toString(System.currentTimeMillis());
+        String topic = "rebalance.telemetry." + run;
+        String group = "rebalance-" + run;
+        Path file = Files.createTempFile("rebalance", ".jsonl");
+        SampleGenerator.write(file, 3000, 0.0, 0, 13);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+
+        try (KafkaClient kafka = new KafkaClient(); PostgresRows db = new PostgresRows()) {
+            kafka.createTopic(topic, 3);
+            db.execute("DELETE FROM robot_telemetry");
+            try (SluiceProcess.Running service = new SluiceProcess(work).postgres()
+                    .env("SLUICE_KAFKA_ENABLED", "true")
+                    .env("SLUICE_KAFKA_BOOTSTRAP_SERVERS", KafkaClient.BOOTSTRAP)
+                    .env("SLUICE_PIPELINES_ROBOT_TELEMETRY_STREAM_TOPIC", topic)
+                    .env("SLUICE_PIPELINES_ROBOT_TELEMETRY_STREAM_GROUP_ID", group)
+                    .env("SLUICE_PIPELINES_ROBOT_TELEMETRY_ENRICHED_TOPIC", "rebalance.unused." + run)
+                    .start(18188)) {
+                kafka.produce(lines.stream().map(l -> new ProducerRecord<byte[], byte[]>(topic,
+                        l.substring(13, 19).getBytes(StandardCharsets.UTF_8), l.getBytes(StandardCharsets.UTF_8))).toList());
+                await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(
+                        () -> service.get("/pipelines/robot-telemetry-stream").contains("\"records_read\":3000,"));
+                // a second member joins the group: the service's consumer is asked to rebalance
+                try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> other = kafka.member(group)) {
+                    other.subscribe(List.of(topic));
+                    other.poll(Duration.ofMillis(200));
+
+                    Duration exit = service.terminate(Duration.ofSeconds(40));
+
+                    System.out.printf("SIGTERM during a rebalance: exited in %d ms%n", exit.toMillis());
+                    assertThat(exit).as("camel.main.shutdown-timeout is 20 s").isLessThan(Duration.ofSeconds(20));
+                }
+            }
+            assertThat(db.count("SELECT COUNT(*) FROM robot_telemetry")).isEqualTo(lines.size());
+        }
+    }
 }

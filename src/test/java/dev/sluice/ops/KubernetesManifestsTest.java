@@ -76,14 +76,16 @@ class KubernetesManifestsTest {
     void theProbesAreTheServicesRealHealthPathsAndAnswer() throws Exception {
         Map<String, Object> deployment = ofKind(Manifests.render("jvm"), "Deployment").get(0);
         Map<String, Object> container = at(deployment, "spec", "template", "spec", "containers", 0);
-        // Quarkus' default port, which application.properties does not change outside tests
+        // Quarkus' default ports, which application.properties does not change outside tests: the API and management
         assertThat((Integer) at(container, "ports", 0, "containerPort")).isEqualTo(8080);
+        assertThat((Integer) at(container, "ports", 1, "containerPort")).isEqualTo(9000);
         assertThat(Files.readAllLines(Path.of("src/main/resources/application.properties")))
-                .noneMatch(l -> l.startsWith("quarkus.http.port"));
+                .noneMatch(l -> l.startsWith("quarkus.http.port") || l.startsWith("quarkus.management.port"));
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-            assertThat((Object) at(container, probe, "httpGet", "port")).isEqualTo("http");
+            assertThat((Object) at(container, probe, "httpGet", "port")).isEqualTo("management");
             String path = at(container, probe, "httpGet", "path");
-            when().get(path).then().statusCode(200);
+            Management.given().get(path).then().statusCode(200);
+            when().get(path).then().statusCode(404); // not on the API's port
         }
         assertThat((Object) at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/q/health/live");
         assertThat((Object) at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/q/health/ready");
@@ -141,11 +143,16 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void theNetworkPolicyLetsInOnlyScrapingAndLetsOutOnlyDnsTheDatabaseAndKafka() throws Exception {
+    void theNetworkPolicyLetsInClientsToTheApiAndScrapingToManagementOnlyAndLetsOutOnlyDnsTheDatabaseAndKafka() throws Exception {
         Map<String, Object> policy = ofKind(Manifests.render("jvm"), "NetworkPolicy").get(0);
         assertThat((List<String>) at(policy, "spec", "policyTypes")).containsExactlyInAnyOrder("Ingress", "Egress");
         List<Map<String, Object>> ingress = at(policy, "spec", "ingress");
-        assertThat(ingress).singleElement().satisfies(rule -> assertThat((Object) at(rule, "ports", 0, "port")).isEqualTo(8080));
+        assertThat(ingress).hasSize(2);
+        assertThat((Object) at(ingress.get(0), "ports", 0, "port")).isEqualTo(8080);
+        assertThat((Object) at(ingress.get(0), "from", 0, "podSelector", "matchLabels", "sluice-client")).isEqualTo("true");
+        assertThat((Object) at(ingress.get(1), "ports", 0, "port")).isEqualTo(9000);
+        assertThat((Object) at(ingress.get(1), "from", 0, "namespaceSelector", "matchLabels",
+                "kubernetes.io/metadata.name")).isEqualTo("monitoring");
         Set<Object> egressPorts = new HashSet<>();
         for (Map<String, Object> rule : (List<Map<String, Object>>) at(policy, "spec", "egress")) {
             for (Map<String, Object> port : (List<Map<String, Object>>) rule.get("ports")) {
