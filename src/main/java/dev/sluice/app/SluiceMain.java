@@ -16,8 +16,11 @@ import jakarta.inject.Inject;
  * <li>no argument: the service, running its pipelines until stopped;</li>
  * <li>{@code run-once}: process what is in the input directories, print each pipeline's metrics, exit 0, or 1 if
  * a file failed or {@code sluice.run-once.timeout} passed;</li>
- * <li>{@code demo [records]}: write a sample (default 10,000 records) to {@code data/in}, then as run-once.</li>
+ * <li>{@code demo [records]}: write a sample (default 10,000 records) to {@code data/in}, then as run-once;</li>
+ * <li>{@code credentials <user> <roles>}: the configuration lines of an API user, its password read from standard
+ * input; nothing is started.</li>
  * </ul>
+ * Any other word, or {@code --help}, prints the usage and exits 2 without starting anything.
  */
 @QuarkusMain
 public class SluiceMain implements QuarkusApplication {
@@ -35,8 +38,26 @@ public class SluiceMain implements QuarkusApplication {
     @Inject
     SluiceConfig config;
 
-    public static void main(String... args) {
-        Quarkus.run(SluiceMain.class, args);
+    static final String USAGE = """
+            usage: java -jar quarkus-run.jar [command]
+              (none)                      run the service: every pipeline, until stopped
+              run-once                    process what waits in the input directories, print the metrics, exit
+              demo [records]              write sample telemetry to data/in, then run-once
+              credentials <user> <roles>  print the configuration lines of an API user (password on standard input)""";
+
+    public static void main(String... args) throws java.io.IOException {
+        String command = args.length == 0 ? "serve" : args[0];
+        switch (command) {
+            case "serve", "run-once", "demo" -> Quarkus.run(SluiceMain.class, args);
+            case "credentials" -> System.exit(credentials(args));
+            default -> {
+                if (!command.equals("--help")) {
+                    System.err.println("unknown command " + command);
+                }
+                System.err.println(USAGE);
+                System.exit(2);
+            }
+        }
     }
 
     @Override
@@ -58,13 +79,7 @@ public class SluiceMain implements QuarkusApplication {
             case "run-once" -> {
                 return runOnce();
             }
-            case "credentials" -> {
-                return credentials(args);
-            }
-            default -> {
-                System.err.println("unknown command " + command + "; use run-once or demo [records]");
-                return 2;
-            }
+            default -> throw new IllegalArgumentException("main dispatches only service commands here: " + command);
         }
     }
 

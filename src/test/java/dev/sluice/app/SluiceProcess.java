@@ -36,6 +36,8 @@ public final class SluiceProcess {
         env.put("QUARKUS_HTTP_PORT", "0");
         env.put("QUARKUS_MANAGEMENT_PORT", "0");
         env.put("QUARKUS_CONFIG_LOCATIONS", Path.of("docs/dev-credentials.properties").toAbsolutePath().toString());
+        // the tests' input directories are under their own temporary directory
+        env.put("SLUICE_SECURITY_FILE_ROOTS", workDir.toAbsolutePath().toString());
     }
 
     public SluiceProcess heap(String max) {

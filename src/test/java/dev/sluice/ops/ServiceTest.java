@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,13 @@ class ServiceTest {
 
     static final Path OPERATIONS = Path.of("docs/operations.md");
     static final Path DASHBOARD = Path.of("k8s/grafana/sluice-dashboard.json");
+
+    /** Also for {@link ServiceIT}, whose requests the Quarkus test callbacks do not see. */
+    @BeforeEach
+    void credentials() {
+        io.restassured.RestAssured.authentication = io.restassured.RestAssured.preemptive()
+                .basic(dev.sluice.DevCredentials.USER, dev.sluice.DevCredentials.PASSWORD);
+    }
 
     @Test
     void healthPathsAnswer_andLivenessDependsOnNothingOutside() {
@@ -83,7 +91,7 @@ class ServiceTest {
 
     /** A few records through the HTTP pipeline, so every Sluice metric of a pipeline exists. */
     static void feedRecords() {
-        given().body("[{\"robot_id\":\"m-1\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\"},"
+        given().contentType("application/json").body("[{\"robot_id\":\"m-1\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\"},"
                 + "{\"robot_id\":\"m-2\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"idle\"},"
                 + "{\"robot_id\":\"m-3\",\"status\":\"active\"}]").post("/pipelines/robot-telemetry-http/records")
                 .then().statusCode(202).body("accepted", is(3));
