@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.dependency.DependencyHealth;
 import dev.sluice.ops.Roles;
 import dev.sluice.record.Json;
 import dev.sluice.source.HttpSpool;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Real-time entry: {@code POST /pipelines/{name}/records} hands records to a pipeline built on
@@ -50,11 +52,14 @@ public class RecordsResource {
 
     private final HttpSpools spools;
     private final SecurityIdentity caller;
+    private final DependencyHealth health;
     private final int maxRecords;
 
-    public RecordsResource(HttpSpools spools, SecurityIdentity caller, SluiceConfig config) {
+    public RecordsResource(HttpSpools spools, SecurityIdentity caller, SluiceConfig config,
+            @Readiness DependencyHealth health) {
         this.spools = spools;
         this.caller = caller;
+        this.health = health;
         this.maxRecords = config.http().maxRecordsPerRequest();
     }
 
@@ -79,12 +84,15 @@ public class RecordsResource {
         } catch (IOException e) {
             return answer(Response.Status.BAD_REQUEST, "error", e.getMessage());
         }
+        String dependency = "spool of pipeline " + name;
         try {
             spool.accept(records, user);
+            health.ok(dependency);
         } catch (HttpSpool.FullException e) {
             return Response.status(e.senderShare() ? 429 : 503).header("Retry-After", e.senderShare() ? "1" : "5")
                     .entity(Map.of("error", e.getMessage())).build();
         } catch (IOException e) {
+            health.failing(dependency, e);
             return Response.status(503).header("Retry-After", "5")
                     .entity(Map.of("error", "the spool of " + name + " cannot be written: " + e.getMessage())).build();
         }
