@@ -92,7 +92,7 @@ public class RecordsResource {
             return Response.status(e.senderShare() ? 429 : 503).header("Retry-After", e.senderShare() ? "1" : "5")
                     .entity(Map.of("error", e.getMessage())).build();
         } catch (IOException e) {
-            health.failing(dependency, e);
+            health.failing(dependency, e, () -> java.nio.file.Files.isWritable(spool.dir()));
             return Response.status(503).header("Retry-After", "5")
                     .entity(Map.of("error", "the spool of " + name + " cannot be written: " + e.getMessage())).build();
         }

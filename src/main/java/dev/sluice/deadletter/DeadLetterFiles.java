@@ -47,11 +47,26 @@ final class DeadLetterFiles {
         }
         Path current = file(pipeline);
         if (Files.exists(current) && Files.size(current) + line.length > maxFileBytes) {
-            Files.move(current, dir.resolve(pipeline + "." + ROTATED.format(java.time.Instant.now()) + ".jsonl"),
-                    StandardCopyOption.ATOMIC_MOVE);
+            String stamp = pipeline + "." + ROTATED.format(java.time.Instant.now());
+            Path rotated = dir.resolve(stamp + ".jsonl");
+            for (int n = 1; Files.exists(rotated); n++) {
+                rotated = dir.resolve(stamp + "-" + n + ".jsonl");
+            }
+            Files.move(current, rotated, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.write(current, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         totalBytes += line.length;
+    }
+
+    /** True when a dead letter could be written now: the directory is there (or can be made) and below the cap. */
+    synchronized boolean writable() {
+        try {
+            Files.createDirectories(dir);
+            totalBytes = measure();
+            return Files.isWritable(dir) && totalBytes < maxTotalBytes;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Bytes in every dead-letter file of the directory. */

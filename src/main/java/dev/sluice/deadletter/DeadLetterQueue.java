@@ -221,7 +221,7 @@ public class DeadLetterQueue {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
-            health.failing(dependency, e);
+            health.failing(dependency, e, files::writable);
             throw new UncheckedIOException("Cannot write the dead-letter file of " + pipeline + ": " + e.getMessage(), e);
         }
     }

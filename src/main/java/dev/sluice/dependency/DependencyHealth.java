@@ -3,6 +3,7 @@ package dev.sluice.dependency;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,8 @@ public class DependencyHealth implements HealthCheck {
     static final Duration PING_INTERVAL = Duration.ofSeconds(5);
 
     private final Map<String, String> failing = new ConcurrentHashMap<>();
+    /** For failures that no later success would clear: how to tell they are over. */
+    private final Map<String, BooleanSupplier> recovered = new ConcurrentHashMap<>();
     private final Database database;
     private volatile long lastPing;
     private volatile String databaseProblem;
@@ -37,8 +40,18 @@ public class DependencyHealth implements HealthCheck {
         failing.put(dependency, String.valueOf(error.getMessage()));
     }
 
+    /**
+     * A failure that may have no next attempt to clear it (a dead-letter file, when no record fails for a while):
+     * readiness asks {@code recovered} and counts it over once it answers true.
+     */
+    public void failing(String dependency, Exception error, BooleanSupplier recovered) {
+        this.recovered.put(dependency, recovered);
+        failing(dependency, error);
+    }
+
     public void ok(String dependency) {
         failing.remove(dependency);
+        recovered.remove(dependency);
     }
 
     /** What fails now and why, by name: what readiness reports besides the database. */
@@ -48,6 +61,11 @@ public class DependencyHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        recovered.forEach((dependency, check) -> {
+            if (check.getAsBoolean()) {
+                ok(dependency);
+            }
+        });
         long now = System.nanoTime();
         if (now - lastPing > PING_INTERVAL.toNanos()) {
             lastPing = now;
