@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +73,19 @@ public interface SluiceConfig {
         @WithDefault("4")
         int poolSize();
 
-        /** Create the tables Sluice writes to at first use, from {@code db/schema/<vendor>.sql}. */
+        /**
+         * Apply the SQL migrations at start-up (Flyway): Sluice's own tables, then those in {@code migrations-dir}.
+         * Off: the tables are made by someone else, with the same files (docs/first-pipeline.md).
+         */
         @WithDefault("true")
-        boolean initSchema();
+        boolean migrate();
+
+        /**
+         * A directory of your own versioned SQL migrations ({@code V1__orders.sql} …), applied after Sluice's own;
+         * an {@code h2} or {@code postgresql} subdirectory in it is used for that database only. Mount it from a
+         * ConfigMap in Kubernetes.
+         */
+        Optional<Path> migrationsDir();
     }
 
     interface Batch {

@@ -1,11 +1,7 @@
 package dev.sluice.dependency;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -16,6 +12,9 @@ import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplie
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
+import io.quarkus.runtime.StartupEvent;
+import org.flywaydb.core.api.FlywayException;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -23,8 +22,9 @@ import org.jboss.logging.Logger;
 /**
  * The sink database, chosen at run time by {@code sluice.db.url}: PostgreSQL, or the embedded H2 (in its PostgreSQL
  * mode) by default. Those two only: the writes rely on PostgreSQL's {@code INSERT ... ON CONFLICT} and {@code COPY}.
- * The pool is built here rather than by Quarkus so one image serves both without a rebuild. The schema is applied
- * on first use, not at start-up, so the service starts and reports not-ready while the database is down.
+ * The pool is built here rather than by Quarkus so one image serves both without a rebuild. The tables come from
+ * {@link Migrations}, applied at start-up, or at the first connection when the database is down then (the service
+ * starts and reports not-ready meanwhile).
  */
 @ApplicationScoped
 @Unremovable // found once by the stages pipelines declare as beans, which CDI cannot see
@@ -56,16 +56,44 @@ public class Database {
 
     /** A pooled connection; the schema is in place once this returns. */
     public Connection connection() throws SQLException {
-        Connection connection = dataSource.getConnection();
         if (!schemaReady) {
             try {
-                ensureSchema(connection);
-            } catch (SQLException | RuntimeException e) {
-                connection.close();
-                throw e;
+                ensureSchema();
+            } catch (FlywayException e) {
+                throw migrationFailure(e);
             }
         }
-        return connection;
+        return dataSource.getConnection();
+    }
+
+    /**
+     * A failed migration as an SQLException: one that could not reach the database is transient (retried like any
+     * write); one whose SQL failed keeps its SQLState, so the sink reports it and readiness shows it.
+     */
+    private static SQLException migrationFailure(FlywayException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return new SQLException("Migration failed: " + e.getMessage().lines().findFirst().orElse(""),
+                        sql.getSQLState(), e);
+            }
+        }
+        return new SQLException("Migration failed: " + e.getMessage(), "08000", e);
+    }
+
+    /**
+     * Applies the migrations at start-up, so a broken one stops the service with its error. A database that does
+     * not answer yet is no reason not to start: the migrations run at the first connection then.
+     */
+    void migrateAtStart(@Observes StartupEvent event) {
+        try (Connection connection = connection()) {
+            LOG.debugf("Database %s ready", vendor());
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                LOG.warnf("The database does not answer yet; migrations will run at the first write: %s", e.getMessage());
+                return;
+            }
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** Null when the database answers within two seconds, else why not. */
@@ -106,36 +134,14 @@ public class Database {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
-    private synchronized void ensureSchema(Connection connection) throws SQLException {
+    private synchronized void ensureSchema() {
         if (schemaReady) {
             return;
         }
-        if (config.initSchema()) {
-            String script = "db/schema/" + vendor() + ".sql";
-            try (InputStream in = Database.class.getClassLoader().getResourceAsStream(script)) {
-                runScript(connection, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                LOG.infof("Schema %s applied", script);
-            } catch (IOException e) {
-                throw new SQLException("Cannot read " + script, e);
-            }
+        if (config.migrate()) {
+            Migrations.apply(dataSource, vendor(), config.migrationsDir());
         }
         schemaReady = true;
-    }
-
-    private static void runScript(Connection connection, String script) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(true);
-        try (Statement statement = connection.createStatement()) {
-            for (String sql : script.split(";")) {
-                String trimmed = sql.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + "\n" + b)
-                        .trim();
-                if (!trimmed.isEmpty()) {
-                    statement.execute(trimmed);
-                }
-            }
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
     }
 
     @PreDestroy

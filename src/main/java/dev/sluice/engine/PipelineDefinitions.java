@@ -1,5 +1,6 @@
 package dev.sluice.engine;
 
+import dev.sluice.stage.JqFunctions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,7 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
     void register(@Observes BeforeConfigure event) {
         event.getCamelContext().getCamelContextExtension().getContextPlugin(Model.class)
                 .addModelLifecycleStrategy(this);
+        JqFunctions.installIn(event.getCamelContext());
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.sluice.record.StageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
@@ -46,6 +47,10 @@ public class RecordErrorHandling extends RouteConfigurationBuilder {
 
     private void deadLetter(Exchange exchange) {
         Exception error = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Exception.class);
+        // a predicate can only throw unchecked: a stage's failure arrives wrapped
+        if (error instanceof RuntimeCamelException wrapped && wrapped.getCause() instanceof StageException stage) {
+            error = stage;
+        }
         deadLetters.send(RecordOrigin.of(exchange), stage(exchange, error), error);
     }
 

@@ -25,6 +25,8 @@ public final class PipelineStats {
     private final Counter errors;
     private final Counter duplicates;
     private final Counter conflicts;
+    private final Counter updated;
+    private final Counter fieldsDropped;
     private final DistributionSummary batchSizes;
     private final Timer latency;
     private final MeterRegistry registry;
@@ -54,6 +56,12 @@ public final class PipelineStats {
                 .tag("pipeline", name).register(registry);
         this.conflicts = Counter.builder("sluice.records.conflict")
                 .description("Records dead-lettered because the sink held another record under their key")
+                .tag("pipeline", name).register(registry);
+        this.updated = Counter.builder("sluice.records.updated")
+                .description("Records that replaced the row another record had written under their key (upsert)")
+                .tag("pipeline", name).register(registry);
+        this.fieldsDropped = Counter.builder("sluice.fields.dropped")
+                .description("Record fields no column of the table takes, dropped by a sink with unmapped=drop")
                 .tag("pipeline", name).register(registry);
         this.batchSizes = DistributionSummary.builder("sluice.batch.size")
                 .description("Records per batch written to the sink").baseUnit("records")
@@ -154,6 +162,29 @@ public final class PipelineStats {
     /** {@code count} records the sink held already: replays the idempotent write absorbed. */
     public void recordDuplicates(long count) {
         duplicates.increment(count);
+    }
+
+    /** {@code count} records that replaced another record's row under their key. */
+    public void recordUpdates(long count) {
+        updated.increment(count);
+    }
+
+    public long updated() {
+        return (long) updated.count();
+    }
+
+    /** {@code count} fields dropped because no column takes them. */
+    public void recordFieldsDropped(long count) {
+        fieldsDropped.increment(count);
+    }
+
+    public long fieldsDropped() {
+        return (long) fieldsDropped.count();
+    }
+
+    /** Records that made a new row (or message): the processed ones that were neither replays nor updates. */
+    public long rowsWritten() {
+        return Math.max(0, recordsProcessed() - duplicates() - updated());
     }
 
     private void settled(boolean failed) {

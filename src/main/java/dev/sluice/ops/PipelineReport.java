@@ -15,13 +15,17 @@ public record PipelineReport(
         long errors,
         @JsonProperty("records_duplicate") long recordsDuplicate,
         @JsonProperty("records_conflict") long recordsConflict,
+        @JsonProperty("rows_written") long rowsWritten,
+        @JsonProperty("rows_updated") long rowsUpdated,
+        @JsonProperty("fields_dropped") long fieldsDropped,
         @JsonProperty("duration_seconds") double durationSeconds,
         double throughput,
         @JsonProperty("consumer_lag") @JsonInclude(JsonInclude.Include.NON_NULL) Long consumerLag) {
 
     static PipelineReport of(String name, String source, String status, PipelineStats stats) {
         return new PipelineReport(name, source, status, stats.recordsRead(), stats.recordsProcessed(),
-                stats.recordsFiltered(), stats.errors(), stats.duplicates(), stats.conflicts(), round(stats.durationSeconds()),
+                stats.recordsFiltered(), stats.errors(), stats.duplicates(), stats.conflicts(),
+                stats.rowsWritten(), stats.updated(), stats.fieldsDropped(), round(stats.durationSeconds()),
                 round(stats.throughput()), stats.consumerLag());
     }
 
@@ -37,7 +41,11 @@ public record PipelineReport(
                 records_filtered   %d
                 errors             %d
                 duration_seconds   %.3f
-                throughput         %.1f records/s""", name, recordsProcessed, recordsFiltered, errors,
-                durationSeconds, throughput);
+                throughput         %.1f records/s
+                  rows_written     %d
+                  rows_updated     %d
+                  duplicates       %d (replays already written)
+                  conflicts        %d""", name, recordsProcessed, recordsFiltered, errors,
+                durationSeconds, throughput, rowsWritten, rowsUpdated, recordsDuplicate, recordsConflict);
     }
 }

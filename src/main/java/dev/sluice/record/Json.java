@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,9 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -44,7 +47,10 @@ public final class Json {
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // exact decimals keep their digits (12.50 stays 12.50) and are written as plain numbers
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     /**
      * For request bodies that hold many records: the same limits on nesting and on each string, none on the whole (the
@@ -126,6 +132,55 @@ public final class Json {
             generator.writeBoolean(flag);
         } else {
             MAPPER.writeValue(generator, value);
+        }
+    }
+
+    /**
+     * A JSON tree (a jq result) as the record it is: objects as ordered maps, arrays as lists, exact decimals as
+     * {@link BigDecimal}, other numbers as Integer, Long, BigInteger or Double.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> toRecord(JsonNode object) {
+        return (Map<String, Object>) toValue(object);
+    }
+
+    private static Object toValue(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case OBJECT -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                node.fields().forEachRemaining(field -> map.put(field.getKey(), toValue(field.getValue())));
+                yield map;
+            }
+            case ARRAY -> {
+                List<Object> list = new ArrayList<>(node.size());
+                node.forEach(item -> list.add(toValue(item)));
+                yield list;
+            }
+            case NUMBER -> node.isBigDecimal() ? node.decimalValue()
+                    : node.isDouble() || node.isFloat() ? (Object) node.doubleValue() : node.numberValue();
+            case STRING -> node.textValue();
+            case BOOLEAN -> node.booleanValue();
+            default -> null;
+        };
+    }
+
+    /** A value as it reads in a message: its JSON, cut at 80 characters. */
+    public static String describe(Object value) {
+        String json;
+        try {
+            json = value instanceof JsonNode node ? node.toString() : MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            json = String.valueOf(value);
+        }
+        return json.length() > 80 ? json.substring(0, 77) + "..." : json;
+    }
+
+    /** Parses JSON text from configuration (not a record). */
+    public static JsonNode parseTree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Not JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -31,6 +31,14 @@ public interface BatchSink {
 
         /** Of the entries this write wrote, {@code count} were in the target already: replays it absorbed. */
         void duplicates(int count);
+
+        /** Of the entries this write wrote, {@code count} replaced a row another record had written (upsert). */
+        default void updated(int count) {
+        }
+
+        /** The write dropped {@code count} fields that no column takes (a table sink's {@code unmapped=drop}). */
+        default void fieldsDropped(int count) {
+        }
     }
 
     /** The sink's name in logs, health and dead letters, e.g. {@code jdbc:robot_telemetry}. */

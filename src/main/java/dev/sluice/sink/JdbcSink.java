@@ -32,12 +32,14 @@ final class JdbcSink implements BatchSink {
     private static final int STAGED_AFTER_CONFLICT = 100;
 
     private final String table;
+    private final TableOptions options;
     private final Database database;
     private volatile TableMapping mapping;
     private final AtomicInteger stagedBatches = new AtomicInteger();
 
-    JdbcSink(String table, Database database) {
+    JdbcSink(String table, TableOptions options, Database database) {
         this.table = Database.plainIdentifier(table);
+        this.options = options;
         this.database = database;
     }
 
@@ -53,6 +55,7 @@ final class JdbcSink implements BatchSink {
         List<Batch.Entry> refused = new ArrayList<>();
         List<InvalidRecordException> reasons = new ArrayList<>();
         RowWriter.Outcome outcome;
+        int dropped = 0;
         TableMapping target;
         try (Connection connection = database.connection()) {
             target = mapping(connection);
@@ -63,6 +66,7 @@ final class JdbcSink implements BatchSink {
                     try {
                         TableMapping.Row row = target.row(entry.record(), entry.origin());
                         rows.add(row);
+                        dropped += row.dropped();
                         bound.add(entry);
                         boundRows.add(row);
                     } catch (InvalidRecordException e) {
@@ -70,7 +74,7 @@ final class JdbcSink implements BatchSink {
                         reasons.add(e);
                     }
                 }
-                outcome = bound.isEmpty() ? new RowWriter.Outcome(0, List.of()) : rows.write();
+                outcome = bound.isEmpty() ? new RowWriter.Outcome(0, 0, List.of()) : rows.write();
                 connection.commit();
                 if (rows.conflicted()) {
                     stagedBatches.set(STAGED_AFTER_CONFLICT);
@@ -88,7 +92,9 @@ final class JdbcSink implements BatchSink {
                     + " holds another record under the key " + target.describeKey(boundRows.get(index))
                     + "; it stays as it is"));
         }
-        report.duplicates(bound.size() - outcome.inserted() - outcome.conflicts().size());
+        report.duplicates(bound.size() - outcome.inserted() - outcome.updated() - outcome.conflicts().size());
+        report.updated(outcome.updated());
+        report.fieldsDropped(dropped);
     }
 
     @Override
@@ -115,7 +121,7 @@ final class JdbcSink implements BatchSink {
     private TableMapping mapping(Connection connection) throws SQLException {
         TableMapping current = mapping;
         if (current == null) {
-            current = TableMapping.read(connection, table);
+            current = TableMapping.read(connection, table, options);
             mapping = current;
             LOG.infof("sink %s writes with %s", name(), RowWriter.method(connection, current));
         }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import org.postgresql.PGConnection;
 
@@ -26,8 +25,11 @@ import org.postgresql.PGConnection;
  */
 abstract class RowWriter implements AutoCloseable {
 
-    /** What a write did: rows new in the table, and the rows (by the order they were added) that conflict. */
-    record Outcome(int inserted, List<Integer> conflicts) {
+    /**
+     * What a write did: rows new in the table, rows replaced by a later record under their key (upsert), and the rows
+     * (by the order they were added) that conflict (insert). The rest were duplicates: replays of what was there.
+     */
+    record Outcome(int inserted, int updated, List<Integer> conflicts) {
     }
 
     final TableMapping mapping;
@@ -78,6 +80,8 @@ abstract class RowWriter implements AutoCloseable {
         private final Map<TableMapping.Shape, List<TableMapping.Row>> rows = new LinkedHashMap<>();
         private final Map<TableMapping.Shape, List<Integer>> indexes = new LinkedHashMap<>();
 
+        private final List<TableMapping.Row> upserts = new ArrayList<>();
+
         BatchInsert(Connection connection, TableMapping mapping) {
             super(mapping);
             this.connection = connection;
@@ -85,6 +89,11 @@ abstract class RowWriter implements AutoCloseable {
 
         @Override
         void add(TableMapping.Row row) throws SQLException {
+            if (mapping.upserts()) {
+                upserts.add(row);
+                added++;
+                return;
+            }
             PreparedStatement insert = inserts.get(row.shape());
             if (insert == null) {
                 insert = connection.prepareStatement(row.shape().insertSql());
@@ -96,8 +105,33 @@ abstract class RowWriter implements AutoCloseable {
             indexes.computeIfAbsent(row.shape(), s -> new ArrayList<>()).add(added++);
         }
 
+        /** One row at a time, in order, so the later record of a key wins and each outcome is known. */
+        private Outcome upsert() throws SQLException {
+            int inserted = 0;
+            int updated = 0;
+            for (TableMapping.Row row : upserts) {
+                String held = heldHash(row);
+                if (held != null && held.equals(mapping.hash(row))) {
+                    continue; // the same record again: a duplicate
+                }
+                try (PreparedStatement merge = connection.prepareStatement(row.shape().mergeSql())) {
+                    mapping.bind(merge, row);
+                    merge.executeUpdate();
+                }
+                if (held == null) {
+                    inserted++;
+                } else {
+                    updated++;
+                }
+            }
+            return new Outcome(inserted, updated, List.of());
+        }
+
         @Override
         Outcome write() throws SQLException {
+            if (mapping.upserts()) {
+                return upsert();
+            }
             int inserted = 0;
             List<Integer> conflicts = new ArrayList<>();
             for (Map.Entry<TableMapping.Shape, PreparedStatement> group : inserts.entrySet()) {
@@ -105,27 +139,33 @@ abstract class RowWriter implements AutoCloseable {
                 for (int i = 0; i < counts.length; i++) {
                     if (counts[i] != 0) {
                         inserted++; // SUCCESS_NO_INFO (-2): written, count unknown
-                    } else if (mapping.detectsConflicts() && holdsAnother(rows.get(group.getKey()).get(i))) {
-                        conflicts.add(indexes.get(group.getKey()).get(i));
+                    } else if (mapping.detectsConflicts()) { // else a held key is a duplicate
+                        String held = heldHash(rows.get(group.getKey()).get(i));
+                        if (held != null && !held.equals(mapping.hash(rows.get(group.getKey()).get(i)))) {
+                            conflicts.add(indexes.get(group.getKey()).get(i));
+                        }
                     }
                 }
             }
             conflicts.sort(null);
-            return new Outcome(inserted, conflicts);
+            return new Outcome(inserted, 0, conflicts);
         }
 
-        /** True when the table holds the row's key from another record than the row's. */
-        private boolean holdsAnother(TableMapping.Row row) throws SQLException {
+        /**
+         * The hash of the row the table holds under this row's key ("" when the table keeps no hashes), or null when
+         * it holds none.
+         */
+        private String heldHash(TableMapping.Row row) throws SQLException {
             Object[] key = row.shape().key(row);
             if (key == null) {
-                return false;
+                return null;
             }
             try (PreparedStatement query = connection.prepareStatement(mapping.hashByKeySql())) {
                 for (int k = 0; k < key.length; k++) {
                     query.setObject(k + 1, key[k]);
                 }
                 try (ResultSet held = query.executeQuery()) {
-                    return held.next() && held.getString(1) != null && !Objects.equals(held.getString(1), mapping.hash(row));
+                    return held.next() ? held.getString(1) : null;
                 }
             }
         }
@@ -163,13 +203,13 @@ abstract class RowWriter implements AutoCloseable {
 
         @Override
         Outcome write() throws SQLException {
-            if (direct) {
+            if (direct && !mapping.upserts()) {
                 try {
                     long copied = 0;
                     for (Map.Entry<TableMapping.Shape, List<TableMapping.Row>> group : rows.entrySet()) {
                         copied += copy(mapping.qualifiedName(), group.getKey().columnList(), text(group.getValue(), null));
                     }
-                    return new Outcome((int) copied, List.of());
+                    return new Outcome((int) copied, 0, List.of());
                 } catch (SQLException e) {
                     if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw e;
@@ -187,10 +227,28 @@ abstract class RowWriter implements AutoCloseable {
                         + mapping.allColumnList() + ", 0 AS " + TableMapping.STAGING_ROW + " FROM "
                         + mapping.qualifiedName() + " WITH NO DATA");
                 int inserted = 0;
+                int updated = 0;
                 List<Integer> conflicts = new ArrayList<>();
                 for (Map.Entry<TableMapping.Shape, List<TableMapping.Row>> group : rows.entrySet()) {
                     copy(staging, group.getKey().columnList() + ", " + TableMapping.STAGING_ROW,
                             text(group.getValue(), indexes.get(group.getKey())));
+                    if (mapping.upserts()) {
+                        try (ResultSet written = statement.executeQuery(group.getKey().upsertFromSql(staging))) {
+                            while (written.next()) {
+                                if (written.getBoolean(1)) {
+                                    inserted++;
+                                } else {
+                                    updated++;
+                                }
+                            }
+                        }
+                        // of several rows of one key, the earlier ones were replaced by the last within the batch
+                        updated += group.getValue().size() - distinctKeys(group.getValue());
+                        if (rows.size() > 1) {
+                            statement.execute("DELETE FROM " + staging);
+                        }
+                        continue;
+                    }
                     inserted += statement.executeUpdate(group.getKey().insertFromSql(staging));
                     if (mapping.detectsConflicts()) {
                         try (ResultSet held = statement.executeQuery(mapping.stagedConflictsSql(staging))) {
@@ -204,8 +262,12 @@ abstract class RowWriter implements AutoCloseable {
                     }
                 }
                 conflicts.sort(null);
-                return new Outcome(inserted, conflicts);
+                return new Outcome(inserted, updated, conflicts);
             }
+        }
+
+        private static long distinctKeys(List<TableMapping.Row> group) {
+            return group.stream().map(row -> java.util.Arrays.asList(row.shape().key(row))).distinct().count();
         }
 
         /** The rows as COPY text; with {@code numbers}, each line ends with the row's number in the batch. */

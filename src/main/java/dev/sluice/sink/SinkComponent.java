@@ -34,6 +34,12 @@ final class SinkComponent extends DefaultComponent {
             this.parameters = parameters;
         }
 
+        /** The option's value, or null when the URI does not give it. */
+        String optional(String name) {
+            Object value = parameters.remove(name);
+            return value == null ? null : value.toString();
+        }
+
         String take(String name) {
             Object value = parameters.remove(name);
             if (value == null) {

@@ -174,6 +174,8 @@ public final class SinkWriter implements Processor {
         private final List<Batch.Entry> rejected = new ArrayList<>();
         private final List<Exception> reasons = new ArrayList<>();
         private int duplicates;
+        private int updated;
+        private int fieldsDropped;
 
         @Override
         public void written(Batch.Entry entry) {
@@ -189,6 +191,16 @@ public final class SinkWriter implements Processor {
         @Override
         public void duplicates(int count) {
             duplicates += count;
+        }
+
+        @Override
+        public void updated(int count) {
+            updated += count;
+        }
+
+        @Override
+        public void fieldsDropped(int count) {
+            fieldsDropped += count;
         }
 
         /**
@@ -211,6 +223,12 @@ public final class SinkWriter implements Processor {
             }
             if (duplicates > 0) {
                 chunk.get(0).origin().stats().recordDuplicates(duplicates);
+            }
+            if (updated > 0) {
+                chunk.get(0).origin().stats().recordUpdates(updated);
+            }
+            if (fieldsDropped > 0) {
+                chunk.get(0).origin().stats().recordFieldsDropped(fieldsDropped);
             }
             for (int i = 0; i < rejected.size(); i++) {
                 deadLetter(rejected.get(i), reasons.get(i));

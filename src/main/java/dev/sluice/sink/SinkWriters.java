@@ -42,7 +42,9 @@ public class SinkWriters {
     /** Before the pipelines are loaded, so their {@code to:} steps find the sink components. */
     void register(@Observes BeforeConfigure event) {
         event.getCamelContext().addComponent(TABLE_SCHEME,
-                new SinkComponent(this, (table, options) -> new JdbcSink(table, database)));
+                new SinkComponent(this, (table, options) -> new JdbcSink(table,
+                        TableOptions.of(options.optional("mode"), options.optional("key"), options.optional("unmapped")),
+                        database)));
         event.getCamelContext().addComponent(TOPIC_SCHEME, new SinkComponent(this,
                 (topic, options) -> new KafkaSink(topic, options.take("keyField"), kafka)));
     }

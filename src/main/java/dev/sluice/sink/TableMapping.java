@@ -90,6 +90,32 @@ final class TableMapping {
             this.keyPositions = keys.isEmpty() || java.util.Arrays.stream(positions).anyMatch(p -> p < 0) ? null : positions;
         }
 
+        /** H2's upsert of one row of this shape: the row under its key replaced, or inserted. */
+        String mergeSql() {
+            String marks = java.util.Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
+            return "MERGE INTO " + qualifiedName + " (" + columnList + ") KEY (" + keyList() + ") VALUES (" + marks + ")";
+        }
+
+        /**
+         * PostgreSQL's upsert of the rows of {@code staging}: of several rows of one key the last wins; a held row is
+         * replaced unless it was written from the same record ({@code origin_hash}); each row written says whether it
+         * was new.
+         */
+        String upsertFromSql(String staging) {
+            String keyList = keyList();
+            String updates = java.util.Arrays.stream(columns).filter(c -> !keys.contains(c.name()))
+                    .map(c -> Database.quoted(c.name()) + " = EXCLUDED." + Database.quoted(c.name()))
+                    .collect(Collectors.joining(", "));
+            return "INSERT INTO " + qualifiedName + " AS t (" + columnList + ") SELECT DISTINCT ON (" + keyList + ") "
+                    + columnList + " FROM " + staging + " ORDER BY " + keyList + ", " + STAGING_ROW + " DESC"
+                    + " ON CONFLICT (" + keyList + ") DO "
+                    + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates + (hasHash
+                            ? " WHERE t." + Database.quoted(ORIGIN_HASH) + " IS DISTINCT FROM EXCLUDED."
+                                    + Database.quoted(ORIGIN_HASH)
+                            : ""))
+                    + " RETURNING (xmax = 0)";
+        }
+
         /** The values of the primary key in a row of this shape, or null. */
         Object[] key(Row row) {
             if (keyPositions == null) {
@@ -120,8 +146,8 @@ final class TableMapping {
         }
     }
 
-    /** One record's values for the columns of its shape. */
-    record Row(Shape shape, Object[] values) {
+    /** One record's values for the columns of its shape, and how many of its fields no column took. */
+    record Row(Shape shape, Object[] values, int dropped) {
     }
 
     private final String table;
@@ -134,8 +160,11 @@ final class TableMapping {
     private final List<String> keys;
     private final boolean hasHash;
     private final Map<Long, Shape> shapes = new ConcurrentHashMap<>();
+    private final boolean upsert;
+    private final TableOptions.Unmapped unmapped;
 
-    private TableMapping(String table, String qualifiedName, List<Column> columns, List<String> keys) {
+    private TableMapping(String table, String qualifiedName, List<Column> columns, List<String> keys,
+            TableOptions options) {
         this.table = table;
         this.qualifiedName = qualifiedName;
         this.columns = columns;
@@ -143,9 +172,22 @@ final class TableMapping {
         this.defaulted = columns.stream().filter(c -> c.defaulted() && !c.isSpecial()).limit(64).toList();
         this.fieldColumns = columns.stream().filter(c -> !c.isSpecial()).map(Column::name)
                 .collect(Collectors.toUnmodifiableSet());
-        this.onConflict = keys.isEmpty() ? "" : " ON CONFLICT DO NOTHING";
         this.keys = List.copyOf(keys);
         this.hasHash = columns.stream().anyMatch(c -> c.name().equals(ORIGIN_HASH));
+        this.upsert = options.mode() == TableOptions.Mode.UPSERT;
+        boolean hasAttributes = columns.stream().anyMatch(c -> c.name().equals(ATTRIBUTES));
+        this.unmapped = options.unmapped() != null ? options.unmapped()
+                : hasAttributes ? TableOptions.Unmapped.KEEP : TableOptions.Unmapped.DEAD_LETTER;
+        this.onConflict = keys.isEmpty() ? "" : " ON CONFLICT DO NOTHING";
+    }
+
+    /** True when the later record under a key replaces the row. */
+    boolean upserts() {
+        return upsert;
+    }
+
+    private String keyList() {
+        return keys.stream().map(Database::quoted).collect(Collectors.joining(", "));
     }
 
     /** The staging table's column that numbers the rows of a batch. */
@@ -159,9 +201,9 @@ final class TableMapping {
         return hasHash && !keys.isEmpty();
     }
 
-    /** The query for the hash a held row was written from, by the primary key. */
+    /** The query for the hash a held row was written from ('' without hashes), by the key. */
     String hashByKeySql() {
-        return "SELECT " + Database.quoted(ORIGIN_HASH) + " FROM " + qualifiedName + " WHERE "
+        return "SELECT " + (hasHash ? "COALESCE(" + Database.quoted(ORIGIN_HASH) + ", '')" : "''") + " FROM " + qualifiedName + " WHERE "
                 + keys.stream().map(k -> Database.quoted(k) + " = ?").collect(Collectors.joining(" AND "));
     }
 
@@ -201,6 +243,10 @@ final class TableMapping {
     }
 
     static TableMapping read(Connection connection, String table) throws SQLException {
+        return read(connection, table, TableOptions.DEFAULTS);
+    }
+
+    static TableMapping read(Connection connection, String table, TableOptions options) throws SQLException {
         Database.plainIdentifier(table);
         DatabaseMetaData meta = connection.getMetaData();
         int dot = table.indexOf('.');
@@ -231,11 +277,29 @@ final class TableMapping {
                 keys.add(rs.getString("COLUMN_NAME"));
             }
         }
+        if (!options.key().isEmpty()) {
+            keys = new ArrayList<>();
+            for (String key : options.key()) {
+                String stored = columns.stream().map(Column::name).filter(c -> c.equalsIgnoreCase(key)).findFirst()
+                        .orElseThrow(() -> new SQLException("sink sluice-table:" + table + " has key=" + key
+                                + ", which is not a column of the table", "42703"));
+                keys.add(stored);
+            }
+        }
         if (keys.isEmpty()) {
+            if (options.mode() == TableOptions.Mode.UPSERT) {
+                throw new SQLException("sink sluice-table:" + table + "?mode=upsert needs a key: the table's primary key "
+                        + "or the key option", "42P10");
+            }
             LOG.warnf("Table %s has no primary key: replayed records will be written twice", table);
         }
+        if (options.unmapped() == TableOptions.Unmapped.KEEP
+                && columns.stream().noneMatch(c -> c.name().equals(ATTRIBUTES))) {
+            throw new SQLException("sink sluice-table:" + table + "?unmapped=keep needs a column " + ATTRIBUTES
+                    + " (JSON or text) to keep the fields no column takes", "42703");
+        }
         String qualified = (schema == null ? "" : Database.quoted(schema) + ".") + Database.quoted(name);
-        return new TableMapping(table, qualified, columns, keys);
+        return new TableMapping(table, qualified, columns, keys, options);
     }
 
     /** An unquoted name as the database stores it. */
@@ -267,8 +331,26 @@ final class TableMapping {
         return columns.stream().map(c -> Database.quoted(c.name())).collect(Collectors.joining(", "));
     }
 
-    /** The values of one record for the columns of its shape; a value that does not fit its column is an error. */
+    /**
+     * The values of one record for the columns of its shape; a value that does not fit its column, or a field no
+     * column takes under {@code unmapped=dead-letter}, is an error.
+     */
     Row row(Map<String, Object> record, RecordOrigin origin) throws InvalidRecordException {
+        int dropped = 0;
+        if (unmapped != TableOptions.Unmapped.KEEP) {
+            List<String> rest = null;
+            for (String field : record.keySet()) {
+                if (!fieldColumns.contains(field)) {
+                    rest = rest == null ? new ArrayList<>() : rest;
+                    rest.add(field);
+                }
+            }
+            if (rest != null && unmapped == TableOptions.Unmapped.DEAD_LETTER) {
+                throw new InvalidRecordException("fields " + rest + " have no column in table " + table
+                        + " (sluice-table option unmapped: keep them in an attributes column, or drop them)");
+            }
+            dropped = rest == null ? 0 : rest.size();
+        }
         long present = 0;
         for (int bit = 0; bit < defaulted.size(); bit++) {
             if (record.get(defaulted.get(bit).name()) != null) {
@@ -283,14 +365,14 @@ final class TableMapping {
         for (int i = 0; i < values.length; i++) {
             Column column = shape.columns[i];
             values[i] = switch (column.name()) {
-                case ATTRIBUTES -> attributes(record);
+                case ATTRIBUTES -> unmapped == TableOptions.Unmapped.KEEP ? attributes(record) : null;
                 case ORIGIN_SOURCE -> origin.source();
                 case ORIGIN_POSITION -> origin.position();
                 case ORIGIN_HASH -> origin.hash();
                 default -> columnValue(column, record.get(column.name()));
             };
         }
-        return new Row(shape, values);
+        return new Row(shape, values, dropped);
     }
 
     /** Binds one {@link #row} to the insert of its shape. */

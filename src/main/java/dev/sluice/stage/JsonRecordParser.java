@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sluice.record.RecordOrigin;
 import org.apache.camel.Exchange;
@@ -29,7 +30,8 @@ import org.apache.camel.Processor;
  *
  * <p>
  * Declared in a pipeline's {@code beans:} with two properties, each a comma-separated list of
- * {@code field:type} (types: string, integer, number, boolean, timestamp, object, array):
+ * {@code field:type} (types: string, integer, number, decimal, boolean, timestamp, object, array; see
+ * {@link FieldType}):
  * {@code required} (must be present with that type) and {@code optional} (may be absent or null, else must have
  * that type). Fields not listed are kept as they are.
  */
@@ -38,6 +40,8 @@ public class JsonRecordParser implements Processor {
     /** Made once: resolving the target type and its deserializer on every record was a tenth of parsing. */
     private static final ObjectReader OBJECT = Json.MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {
     });
+    /** For a schema with decimal fields: every fraction read exactly, the {@code number} fields then made doubles. */
+    private static final ObjectReader EXACT = OBJECT.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private List<FieldSpec> required = List.of();
     private List<FieldSpec> optional = List.of();
@@ -58,12 +62,21 @@ public class JsonRecordParser implements Processor {
         }
     }
 
+    private boolean exact;
+
     public void setRequired(String specs) {
         this.required = FieldSpec.parseList(specs);
+        exact = hasDecimals();
     }
 
     public void setOptional(String specs) {
         this.optional = FieldSpec.parseList(specs);
+        exact = hasDecimals();
+    }
+
+    private boolean hasDecimals() {
+        return java.util.stream.Stream.concat(required.stream(), optional.stream())
+                .anyMatch(spec -> spec.type() == FieldType.DECIMAL);
     }
 
     /**
@@ -98,7 +111,7 @@ public class JsonRecordParser implements Processor {
             throw new InvalidRecordException("record longer than the limit of " + origin.payload().length
                     + " bytes (sluice.source.max-record-bytes); only its first bytes are kept");
         }
-        Map<String, Object> record = parseObject(decodeUtf8(origin.payload()));
+        Map<String, Object> record = parseObject(decodeUtf8(origin.payload()), exact ? EXACT : OBJECT);
         check(record);
         return record;
     }
@@ -110,12 +123,23 @@ public class JsonRecordParser implements Processor {
                 throw new InvalidRecordException("missing required field '" + spec.name() + "'");
             }
             checkType(spec, value);
+            asDeclared(record, spec, value);
         }
         for (FieldSpec spec : optional) {
             Object value = record.get(spec.name());
             if (value != null) {
                 checkType(spec, value);
+                asDeclared(record, spec, value);
             }
+        }
+    }
+
+    /** A {@code number} read exactly (a schema with decimals) is a double, as without; a decimal is exact. */
+    private static void asDeclared(Map<String, Object> record, FieldSpec spec, Object value) {
+        if (spec.type() == FieldType.NUMBER && value instanceof java.math.BigDecimal exactValue) {
+            record.put(spec.name(), exactValue.doubleValue());
+        } else if (spec.type() == FieldType.DECIMAL && !(value instanceof java.math.BigDecimal)) {
+            record.put(spec.name(), new java.math.BigDecimal(value.toString()));
         }
     }
 
@@ -147,13 +171,13 @@ public class JsonRecordParser implements Processor {
         }
     }
 
-    private static Map<String, Object> parseObject(String text) throws InvalidRecordException {
+    private static Map<String, Object> parseObject(String text, ObjectReader reader) throws InvalidRecordException {
         try (JsonParser parser = Json.MAPPER.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw new InvalidRecordException("not a JSON object: found " + tokenName(first));
             }
-            Map<String, Object> record = OBJECT.readValue(parser);
+            Map<String, Object> record = reader.readValue(parser);
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
                 throw new InvalidRecordException("not JSON: unexpected " + tokenName(trailing) + " after the object");

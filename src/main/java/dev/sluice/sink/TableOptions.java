@@ -1,0 +1,47 @@
+package dev.sluice.sink;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How a table sink writes, from its endpoint's options: {@code sluice-table:orders?mode=upsert&key=order_id&unmapped=drop}.
+ *
+ * @param mode     {@code insert} (default): a record whose key is held is a duplicate (the same record) or a conflict
+ *                 (another record, dead-lettered); {@code upsert}: the later record under a key replaces the row
+ * @param key      the columns that identify a row (comma-separated in the URI); default: the table's primary key. For
+ *                 {@code upsert} they need a primary key or unique constraint
+ * @param unmapped what happens to record fields no column takes: {@code keep} them as JSON in the {@code attributes}
+ *                 column (the default when the table has one), {@code drop} them (counted in
+ *                 {@code sluice_fields_dropped_total}), or {@code dead-letter} the record (the default otherwise)
+ */
+public record TableOptions(Mode mode, List<String> key, Unmapped unmapped) {
+
+    public enum Mode {
+        INSERT, UPSERT
+    }
+
+    public enum Unmapped {
+        KEEP, DROP, DEAD_LETTER
+    }
+
+    public static final TableOptions DEFAULTS = new TableOptions(Mode.INSERT, List.of(), null);
+
+    /** From the endpoint's option values (null when absent). */
+    static TableOptions of(String mode, String key, String unmapped) {
+        return new TableOptions(
+                mode == null ? Mode.INSERT : parse(Mode.class, "mode", mode),
+                key == null ? List.of() : Arrays.stream(key.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList(),
+                unmapped == null ? null : parse(Unmapped.class, "unmapped", unmapped));
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
+        try {
+            return Enum.valueOf(type, value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sluice-table option " + option + "=" + value + " is none of "
+                    + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                            .toList());
+        }
+    }
+}

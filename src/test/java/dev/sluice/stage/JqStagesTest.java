@@ -1,0 +1,152 @@
+package dev.sluice.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.sluice.record.InvalidRecordException;
+import dev.sluice.record.StageException;
+import net.thisptr.jackson.jq.exception.JsonQueryException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JqStagesTest {
+
+    private static JqMapping mapping(String expression) throws JsonQueryException {
+        JqMapping mapping = new JqMapping();
+        mapping.setExpression(expression);
+        mapping.setCamelContext(new DefaultCamelContext());
+        return mapping;
+    }
+
+    private static Map<String, Object> record(Object... pairs) {
+        Map<String, Object> record = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            record.put((String) pairs[i], pairs[i + 1]);
+        }
+        return record;
+    }
+
+    @Test
+    void setsRenamesAndRemovesFieldsInOneExpression() throws Exception {
+        Map<String, Object> out = mapping("{id: .order_id, total: .amount, status} | .source = \"shop\"")
+                .apply(record("order_id", "o-1", "amount", 12L, "status", "paid", "note", "x"));
+
+        assertThat(out).containsExactlyInAnyOrderEntriesOf(Map.of("id", "o-1", "total", 12L, "status", "paid",
+                "source", "shop"));
+    }
+
+    @Test
+    void decimalArithmeticIsExact() throws Exception {
+        // with doubles, 123.45 * 0.92 is 113.57400000000001 and 0.1 + 0.2 is 0.30000000000000004
+        JqMapping mapping = mapping("""
+                .amount_eur = decimal_mul(.amount; $rate) | .sum = decimal_add(0.1; 0.2)
+                | .third = decimal_div(.amount; 3; 4) | .rounded = decimal_round(decimal_mul(.amount; $rate); 2)""");
+        mapping.setVariables("{\"rate\": 0.92}");
+        Map<String, Object> out = mapping.apply(record("amount", new BigDecimal("123.45")));
+
+        assertThat(out.get("amount_eur")).isEqualTo(new BigDecimal("113.5740"));
+        assertThat(out.get("sum")).isEqualTo(new BigDecimal("0.3"));
+        assertThat(out.get("third")).isEqualTo(new BigDecimal("41.1500"));
+        assertThat(out.get("rounded")).isEqualTo(new BigDecimal("113.57"));
+        assertThat(out.get("amount")).isEqualTo(new BigDecimal("123.45"));
+    }
+
+    @Test
+    void variablesComeFromAReferenceTable(@TempDir Path dir) throws Exception {
+        Path rates = dir.resolve("rates.csv");
+        Files.writeString(rates, "currency,rate\nUSD,0.92\n\"GBP\",1.17\n");
+        CamelContext camel = new DefaultCamelContext();
+        ReferenceTable table = new ReferenceTable();
+        table.setSource(rates.toString());
+        table.setKey("currency");
+        table.setTypes("rate:decimal");
+        table.setCamelContext(camel);
+        camel.getRegistry().bind("currencyRates", table);
+        JqMapping mapping = new JqMapping();
+        mapping.setExpression(".amount_eur = decimal_mul(.amount; $rates[.currency])");
+        mapping.setTables("rates=currencyRates.rate");
+        mapping.setCamelContext(camel);
+
+        assertThat(mapping.apply(record("amount", new BigDecimal("10.10"), "currency", "GBP")))
+                .containsEntry("amount_eur", new BigDecimal("11.8170"));
+    }
+
+    @Test
+    void anErrorOrANonObjectResultNamesTheExpression() throws Exception {
+        assertThatThrownBy(() -> mapping(".total = (.amount - .discount)").apply(record("amount", "12", "discount", 2L)))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageStartingWith("jq '.total = (.amount - .discount)' failed: ");
+        assertThatThrownBy(() -> mapping(".amount").apply(record("amount", 12L)))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("jq '.amount' gave 12, not a record (an object)");
+        assertThatThrownBy(() -> mapping(".a, .b").apply(record("a", Map.of(), "b", Map.of())))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("jq '.a, .b' gave 2 results, not one record");
+    }
+
+    @Test
+    void noOutputDropsTheRecord() throws Exception {
+        assertThat(mapping("select(.status == \"paid\")").apply(record("status", "open"))).isNull();
+        assertThat(mapping("select(.status == \"paid\")").apply(record("status", "paid"))).containsEntry("status", "paid");
+    }
+
+    @Test
+    void anExpressionThatDoesNotCompileFailsWhenTheStageIsMade() {
+        assertThatThrownBy(() -> mapping(".amount_eur = (.amount *"))
+                .isInstanceOf(JsonQueryException.class);
+    }
+
+    @Test
+    void aFilterMatchesOnJqTruth() throws Exception {
+        JqFilter unpaid = new JqFilter();
+        unpaid.setExpression(".status != \"paid\"");
+        assertThat(unpaid.matches(exchange(record("status", "open")))).isTrue();
+        assertThat(unpaid.matches(exchange(record("status", "paid")))).isFalse();
+
+        JqFilter large = new JqFilter();
+        large.setExpression(".amount > $limit");
+        large.setVariables("{\"limit\": 100}");
+        assertThat(large.matches(exchange(record("amount", 100.5)))).isTrue();
+        assertThat(large.matches(exchange(record("amount", 99L)))).isFalse();
+    }
+
+    @Test
+    void aFilterThatFailsOnARecordFailsThatRecordWithTheExpression() throws Exception {
+        JqFilter filter = new JqFilter();
+        filter.setExpression(".amount - 1 > 0");
+        assertThatThrownBy(() -> filter.matches(exchange(record("amount", "ten"))))
+                .isInstanceOf(RuntimeCamelException.class)
+                .cause().isInstanceOf(StageException.class)
+                .cause().hasMessageStartingWith("jq '.amount - 1 > 0' failed: ");
+    }
+
+    @Test
+    void camelsOwnJqLanguageReadsRecordsAndHasTheDecimalFunctions() {
+        CamelContext camel = new DefaultCamelContext();
+        JqFunctions.installIn(camel);
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody(record("amount", new BigDecimal("0.1"), "status", "paid"));
+
+        assertThat(camel.resolveLanguage("jq").createPredicate(".status == \"paid\"").matches(exchange)).isTrue();
+        assertThat(camel.resolveLanguage("jq").createExpression("decimal_add(.amount; 0.2)")
+                .evaluate(exchange, String.class)).isEqualTo("0.3");
+    }
+
+    private static Exchange exchange(Map<String, Object> record) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getMessage().setBody(record);
+        return exchange;
+    }
+
+}
