@@ -15,13 +15,14 @@ import java.util.Map;
 import org.postgresql.PGConnection;
 
 /**
- * Writes one batch of rows to a table, inside the caller's transaction, skipping keys the table already holds, and
- * says which skipped rows were replays (the same record, by {@code origin_hash}) and which conflicts (another record
- * under that key). Rows go in groups of one {@link TableMapping.Shape} (the columns they write), in the order the
- * groups first appear. PostgreSQL gets the rows by COPY: straight into the table while no key is there yet (the common
- * case: new records), else into a temporary staging table and then one
- * {@code INSERT ... SELECT ... ORDER BY ... ON CONFLICT DO NOTHING}. Either costs the database a fraction of a batch
- * of single-row inserts (docs/performance.md). H2 gets a JDBC batch insert.
+ * Writes one batch of rows to a table, inside the caller's transaction, and says what each did. In {@code insert}
+ * mode a key the table already holds is skipped, as a replay (the same record, by {@code origin_hash}) or a conflict
+ * (another record under that key); in {@code upsert} mode the later record under a key replaces the row, unless it is
+ * the very record the row was written from. Rows go in groups of one {@link TableMapping.Shape} (the columns they
+ * write), in the order the groups first appear. PostgreSQL gets the rows by COPY: straight into the table while no key
+ * is there yet (the common case of inserts: new records), else into a temporary staging table and then one
+ * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING} (or {@code DO UPDATE}). Either costs the database a fraction of
+ * a batch of single-row inserts (docs/performance.md). H2 gets a JDBC batch insert, or one {@code MERGE} per row.
  */
 abstract class RowWriter implements AutoCloseable {
 
@@ -47,6 +48,10 @@ abstract class RowWriter implements AutoCloseable {
 
     /** How {@link #open} writes to this connection's database, for the log. */
     static String method(Connection connection, TableMapping mapping) throws SQLException {
+        if (mapping.upserts()) {
+            return isPostgres(connection) ? "COPY into a staging table and INSERT ... ON CONFLICT DO UPDATE"
+                    : "MERGE INTO " + mapping.qualifiedName() + " ... KEY (...), one row at a time";
+        }
         return isPostgres(connection)
                 ? "COPY " + mapping.qualifiedName() + " FROM STDIN, after a conflict through a staging table and "
                         + "INSERT ... SELECT ... ON CONFLICT DO NOTHING"
@@ -233,8 +238,16 @@ abstract class RowWriter implements AutoCloseable {
                     copy(staging, group.getKey().columnList() + ", " + TableMapping.STAGING_ROW,
                             text(group.getValue(), indexes.get(group.getKey())));
                     if (mapping.upserts()) {
+                        long keys = distinctKeys(group.getValue());
+                        long superseded = group.getValue().size() - keys;
+                        // with several rows of one key, the earlier ones are replaced by the last within the batch:
+                        // each counts as an update, or as a replay when it is the record the table holds
+                        long replays = superseded > 0 && mapping.detectsConflicts() ? count(statement,
+                                mapping.stagedReplaysSql(staging)) : 0;
+                        int returned = 0;
                         try (ResultSet written = statement.executeQuery(group.getKey().upsertFromSql(staging))) {
                             while (written.next()) {
+                                returned++;
                                 if (written.getBoolean(1)) {
                                     inserted++;
                                 } else {
@@ -242,8 +255,8 @@ abstract class RowWriter implements AutoCloseable {
                                 }
                             }
                         }
-                        // of several rows of one key, the earlier ones were replaced by the last within the batch
-                        updated += group.getValue().size() - distinctKeys(group.getValue());
+                        long lastRowReplays = keys - returned;
+                        updated += (int) (superseded - Math.max(0, replays - lastRowReplays));
                         if (rows.size() > 1) {
                             statement.execute("DELETE FROM " + staging);
                         }
@@ -263,6 +276,13 @@ abstract class RowWriter implements AutoCloseable {
                 }
                 conflicts.sort(null);
                 return new Outcome(inserted, updated, conflicts);
+            }
+        }
+
+        private static long count(Statement statement, String sql) throws SQLException {
+            try (ResultSet result = statement.executeQuery(sql)) {
+                result.next();
+                return result.getLong(1);
             }
         }
 

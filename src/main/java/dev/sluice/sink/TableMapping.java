@@ -218,6 +218,14 @@ final class TableMapping {
                 + " WHERE t." + Database.quoted(ORIGIN_HASH) + " IS DISTINCT FROM s." + Database.quoted(ORIGIN_HASH);
     }
 
+    /** The query for how many rows of {@code staging} are the very records the table holds under their key. */
+    String stagedReplaysSql(String staging) {
+        return "SELECT count(*) FROM " + staging + " s JOIN " + qualifiedName + " t ON "
+                + keys.stream().map(k -> "t." + Database.quoted(k) + " = s." + Database.quoted(k))
+                        .collect(Collectors.joining(" AND "))
+                + " WHERE t." + Database.quoted(ORIGIN_HASH) + " = s." + Database.quoted(ORIGIN_HASH);
+    }
+
     /** The hash of a row, as {@code origin_hash} holds it, or null when the table has none. */
     String hash(Row row) {
         Column[] shapeColumns = row.shape().columns;
