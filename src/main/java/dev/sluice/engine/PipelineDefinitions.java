@@ -1,6 +1,7 @@
 package dev.sluice.engine;
 
 import dev.sluice.stage.JqFunctions;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.source.FileConsumerOptions;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.model.AggregateDefinition;
 import org.apache.camel.model.FromDefinition;
 import org.apache.camel.model.Model;
@@ -40,7 +44,11 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
 
     static final long TIMEOUT_CHECK_MILLIS = 100;
 
+    /** The templates every pipeline file may use (docs/pipelines.md, "Templates"). */
+    static final String TEMPLATES = "classpath:templates/sluice.yaml";
+
     private final SluiceConfig config;
+    private volatile CamelContext camel;
 
     public PipelineDefinitions(SluiceConfig config) {
         this.config = config;
@@ -51,36 +59,81 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
 
     /** Camel Main is about to load the routes: watch them being added. */
     void register(@Observes BeforeConfigure event) {
+        camel = event.getCamelContext();
         event.getCamelContext().getCamelContextExtension().getContextPlugin(Model.class)
                 .addModelLifecycleStrategy(this);
         JqFunctions.installIn(event.getCamelContext());
+        loadTemplates(event.getCamelContext());
+    }
+
+    /** Sluice's pipeline templates, whatever routes files are configured. */
+    private static void loadTemplates(CamelContext camel) {
+        try {
+            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveMandatoryResource(camel, TEMPLATES));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot load the pipeline templates " + TEMPLATES + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
     public void onAddRouteDefinition(RouteDefinition route) {
         FromDefinition from = route.getInput();
         if (from != null && from.getUri() != null && from.getUri().startsWith("file:")) {
+            checkFileRoot(route, from.getUri());
             from.setUri(FileConsumerOptions.complete(from.getUri(), route.getRouteId()));
         }
-        complete(route.getOutputs(), route.getRouteId());
+        complete(route.getOutputs(), route);
     }
 
-    private void complete(List<ProcessorDefinition<?>> outputs, String routeId) {
-        for (ProcessorDefinition<?> output : outputs) {
-            if (output instanceof AggregateDefinition aggregate && usesBatchStrategy(aggregate)) {
-                completeBatch(aggregate, routeId);
-            }
-            complete(output.getOutputs(), routeId);
+    /**
+     * The directory a file route reads, resolved as Camel will (template parameters, then settings), must be under
+     * the file roots: a template's parameter is not seen by the check of the routes files.
+     */
+    private void checkFileRoot(RouteDefinition route, String uri) {
+        if (camel == null) {
+            return;
+        }
+        String resolved = camel.resolvePropertyPlaceholders(templateParameters(route, uri));
+        String path = resolved.substring("file:".length()).replaceFirst("\\?.*", "").replaceFirst("^//", "");
+        Path dir = Path.of(path).toAbsolutePath().normalize();
+        List<Path> roots = config.security().fileRoots().stream().map(root -> Path.of(root).toAbsolutePath().normalize())
+                .toList();
+        if (roots.stream().noneMatch(dir::startsWith)) {
+            throw new IllegalArgumentException("Route " + route.getRouteId() + " reads directory " + path
+                    + ", outside the file roots " + config.security().fileRoots() + " (sluice.security.file-roots)");
         }
     }
 
-    private static boolean usesBatchStrategy(AggregateDefinition aggregate) {
+    /** {@code value} with the parameters of the template that made the route in place of their {@code {{name}}}. */
+    static String templateParameters(RouteDefinition route, String value) {
+        Map<String, Object> parameters = route.getTemplateParameters();
+        if (value == null || parameters == null || !value.contains("{{")) {
+            return value;
+        }
+        String resolved = value;
+        for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+            resolved = resolved.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+        }
+        return resolved;
+    }
+
+    private void complete(List<ProcessorDefinition<?>> outputs, RouteDefinition route) {
+        for (ProcessorDefinition<?> output : outputs) {
+            if (output instanceof AggregateDefinition aggregate && usesBatchStrategy(aggregate)) {
+                completeBatch(aggregate, route);
+            }
+            complete(output.getOutputs(), route);
+        }
+    }
+
+    static boolean usesBatchStrategy(AggregateDefinition aggregate) {
         String ref = aggregate.getAggregationStrategy();
         return aggregate.getAggregationStrategyBean() instanceof BatchAggregationStrategy
                 || ref != null && ref.replaceFirst("^#(bean:)?", "").equals(BatchAggregationStrategy.NAME);
     }
 
-    private void completeBatch(AggregateDefinition aggregate, String routeId) {
+    private void completeBatch(AggregateDefinition aggregate, RouteDefinition route) {
+        String routeId = route.getRouteId();
         refuse(aggregate.getDiscardOnCompletionTimeout(), "discardOnCompletionTimeout", routeId);
         refuse(aggregate.getDiscardOnAggregationFailure(), "discardOnAggregationFailure", routeId);
         refuse(aggregate.getIgnoreInvalidCorrelationKeys(), "ignoreInvalidCorrelationKeys", routeId);
@@ -90,7 +143,7 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
             aggregate.executorService(writer);
         }
         if (aggregate.getCompletionTimeout() != null && aggregate.getCompletionTimeoutExpression() == null) {
-            aggregate.completionTimeout(new BatchWindow(aggregate.getCompletionTimeout()));
+            aggregate.completionTimeout(new BatchWindow(templateParameters(route, aggregate.getCompletionTimeout())));
             if (aggregate.getCompletionTimeoutCheckerInterval() == null) {
                 aggregate.completionTimeoutCheckerInterval(TIMEOUT_CHECK_MILLIS);
             }
@@ -99,13 +152,19 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
             aggregate.forceCompletionOnStop();
         }
         if (aggregate.getCompletionPredicate() == null) {
-            aggregate.completionPredicate(new BatchBytes(batchBytes(routeId)));
+            aggregate.completionPredicate(new BatchBytes(batchBytes(route)));
         }
     }
 
-    /** {@code sluice.pipelines.<route>.batch-bytes}, else {@code sluice.batch.bytes}. */
-    private long batchBytes(String routeId) {
-        String own = config.pipelines().getOrDefault(routeId, java.util.Map.of()).get("batch-bytes");
+    /**
+     * The template's {@code batchBytes}, else {@code sluice.pipelines.<route>.batch-bytes}, else
+     * {@code sluice.batch.bytes}.
+     */
+    private long batchBytes(RouteDefinition route) {
+        Object templated = route.getTemplateParameters() == null ? null : route.getTemplateParameters().get("batchBytes");
+        String own = templated != null && !templated.toString().isBlank()
+                ? camel.resolvePropertyPlaceholders(templated.toString())
+                : config.pipelines().getOrDefault(route.getRouteId(), Map.of()).get("batch-bytes");
         return own != null ? Long.parseLong(own.trim()) : config.batch().bytes();
     }
 

@@ -16,6 +16,7 @@ import dev.sluice.config.SluiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.camel.CamelContext;
+import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.quarkus.main.events.BeforeConfigure;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -72,6 +73,20 @@ public class RoutesGuard {
         }
     }
 
+    /**
+     * Every routes file is loaded, no route has started: refuses to start, naming each, when a pipeline breaks a rule
+     * the delivery promise depends on ({@link PipelineRules}).
+     */
+    void checkRules(@Observes AfterConfigure event) {
+        List<PipelineRules.Problem> broken = PipelineRules.check(event.getCamelContext(), files());
+        if (!broken.isEmpty()) {
+            broken.forEach(problem -> LOG.error(problem));
+            throw new IllegalStateException("The pipelines break " + broken.size() + " rule(s) of the delivery "
+                    + "promise, Sluice does not start:\n  " + String.join("\n  ", broken.stream().map(Object::toString)
+                            .toList()));
+        }
+    }
+
     /** Every problem of every routes file. */
     List<RouteFence.Problem> problems() {
         List<RouteFence.Problem> problems = new ArrayList<>();
@@ -82,7 +97,7 @@ public class RoutesGuard {
     }
 
     /** Every file Camel will load routes from: the {@code file:} entries of {@code camel.main.routes-include-pattern}. */
-    private List<Path> files() {
+    List<Path> files() {
         List<Path> found = new ArrayList<>();
         String patterns = settings.getOptionalValue("camel.main.routes-include-pattern", String.class).orElse("");
         for (String pattern : patterns.split(",")) {

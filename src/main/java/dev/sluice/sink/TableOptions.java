@@ -29,10 +29,18 @@ public record TableOptions(Mode mode, List<String> key, Unmapped unmapped) {
 
     /** From the endpoint's option values (null when absent). */
     static TableOptions of(String mode, String key, String unmapped) {
+        mode = blankToNull(mode);
+        key = blankToNull(key);
+        unmapped = blankToNull(unmapped);
         return new TableOptions(
                 mode == null ? Mode.INSERT : parse(Mode.class, "mode", mode),
                 key == null ? List.of() : Arrays.stream(key.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList(),
                 unmapped == null ? null : parse(Unmapped.class, "unmapped", unmapped));
+    }
+
+    /** A template passes an option it was not given as empty: the same as absent. */
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {

@@ -111,6 +111,8 @@ final class JavaApiExamples {
         // tag::kafka-to-kafka[]
         Pipeline pipeline = sluice.pipeline("robot-telemetry-enriched-java")
                 .from(Sources.kafka(topic, groupId))
+                .schema("robot_id:string, ts:timestamp, seq:integer, status:string",
+                        "temperature_c:number, battery_pct:integer, value:number")
                 .via("direct:robot-telemetry-stages")
                 .batch(500, Duration.ofSeconds(1))
                 .to(Sinks.kafka(enriched, "robot_id"));
