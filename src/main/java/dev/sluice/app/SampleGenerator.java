@@ -85,4 +85,61 @@ public final class SampleGenerator {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new Sample(file, records, active, inactive, badWritten);
     }
+
+    /** What a generated orders file holds: the rows the orders pipeline must end with, and why the rest are not rows. */
+    public record Orders(Path file, long lines, long paidOrders, long corrections, long notPaid, long malformed) {
+    }
+
+    static final String[] CURRENCIES = { "EUR", "USD", "GBP", "JPY", "CHF" };
+    static final String[] NOT_PAID = { "pending", "cancelled" };
+    static final int CUSTOMERS = 50;
+
+    /**
+     * Writes sample shop orders as JSON Lines for the orders pipeline: {@code records} lines, of which about 70 % are
+     * paid orders (each a new order_id), 20 % orders not paid, and 5 % of the paid ones come again later with
+     * another amount (a correction, which replaces the row); one line in a thousand is malformed. Amounts have two
+     * decimals, currencies and customers are those of the shipped reference tables (and ten customers without a tier).
+     */
+    public static Orders writeOrders(Path file, long records, long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        java.util.List<String> paid = new java.util.ArrayList<>();
+        long corrections = 0;
+        long notPaid = 0;
+        long malformed = 0;
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            for (long i = 0; i < records; i++) {
+                String line;
+                double kind = random.nextDouble();
+                if (i % 1000 == 999) {
+                    line = "{\"order_id\":\"o-bad-" + i + "\",\"amount\":\"twelve\"}";
+                    malformed++;
+                } else if (kind < 0.05 && !paid.isEmpty()) {
+                    String id = paid.get(random.nextInt(paid.size()));
+                    line = order(id, random, "paid");
+                    corrections++;
+                } else if (kind < 0.25) {
+                    line = order(String.format(Locale.ROOT, "o-%07d", i), random, NOT_PAID[random.nextInt(2)]);
+                    notPaid++;
+                } else {
+                    String id = String.format(Locale.ROOT, "o-%07d", i);
+                    line = order(id, random, "paid");
+                    paid.add(id);
+                }
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+                out.write('\n');
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return new Orders(file, records, paid.size(), corrections, notPaid, malformed);
+    }
+
+    private static String order(String id, SplittableRandom random, String status) {
+        long cents = 100 + random.nextLong(500_000);
+        return String.format(Locale.ROOT, "{\"order_id\":\"%s\",\"customer_id\":\"c-%03d\",\"status\":\"%s\","
+                + "\"amount\":%d.%02d,\"currency\":\"%s\",\"ordered_at\":\"%s\",\"channel\":\"%s\"}", id,
+                1 + random.nextInt(CUSTOMERS), status, cents / 100, cents % 100, CURRENCIES[random.nextInt(CURRENCIES.length)],
+                START.plusSeconds(random.nextInt(86_400)), random.nextBoolean() ? "web" : "store");
+    }
 }

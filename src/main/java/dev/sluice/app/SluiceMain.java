@@ -16,7 +16,10 @@ import jakarta.inject.Inject;
  * <li>no argument: the service, running its pipelines until stopped;</li>
  * <li>{@code run-once}: process what is in the input directories, print each pipeline's metrics, exit 0, or 1 if
  * a file failed or {@code sluice.run-once.timeout} passed;</li>
- * <li>{@code demo [records]}: write a sample (default 10,000 records) to {@code data/in}, then as run-once;</li>
+ * <li>{@code demo [records]}: write a sample (default 10,000 records) to {@code data/in}, then as run-once;
+ * {@code demo orders [records]}: the same with sample shop orders, to the orders pipeline's input directory;</li>
+ * <li>{@code sql [statement]}: run SQL on the sink database and print what it returns ({@link SqlCommand}); nothing
+ * else is started;</li>
  * <li>{@code credentials <user> <roles>}: the configuration lines of an API user, its password read from standard
  * input; nothing is started.</li>
  * </ul>
@@ -43,6 +46,8 @@ public class SluiceMain implements QuarkusApplication {
               (none)                      run the service: every pipeline, until stopped
               run-once                    process what waits in the input directories, print the metrics, exit
               demo [records]              write sample telemetry to data/in, then run-once
+              demo orders [records]       write sample shop orders to data/orders/in, then run-once
+              sql [statement]             run SQL on the sink database (statements on standard input without one)
               credentials <user> <roles>  print the configuration lines of an API user (password on standard input)""";
 
     public static void main(String... args) throws java.io.IOException {
@@ -50,6 +55,7 @@ public class SluiceMain implements QuarkusApplication {
         switch (command) {
             case "serve", "run-once", "demo" -> Quarkus.run(SluiceMain.class, args);
             case "credentials" -> System.exit(credentials(args));
+            case "sql" -> System.exit(SqlCommand.run(args));
             default -> {
                 if (!command.equals("--help")) {
                     System.err.println("unknown command " + command);
@@ -69,6 +75,17 @@ public class SluiceMain implements QuarkusApplication {
                 return 0;
             }
             case "demo" -> {
+                if (args.length > 1 && args[1].equals("orders")) {
+                    long records = args.length > 2 ? Long.parseLong(args[2]) : DEMO_RECORDS;
+                    Path dir = Path.of(config.pipelines().getOrDefault("orders", java.util.Map.of())
+                            .getOrDefault("input-dir", "data/orders/in"));
+                    SampleGenerator.Orders orders = SampleGenerator.writeOrders(dir.resolve("demo-orders.jsonl"), records,
+                            SEED);
+                    System.out.printf("Wrote %d sample orders to %s (%d paid orders, %d corrections of them, %d not "
+                            + "paid, %d malformed)%n", orders.lines(), orders.file(), orders.paidOrders(),
+                            orders.corrections(), orders.notPaid(), orders.malformed());
+                    return runOnce();
+                }
                 long records = args.length > 1 ? Long.parseLong(args[1]) : DEMO_RECORDS;
                 SampleGenerator.Sample sample = SampleGenerator.write(Path.of("data/in/demo-telemetry.jsonl"), records,
                         INACTIVE_SHARE, Math.max(1, records / 1000), SEED);

@@ -59,8 +59,15 @@ public interface SluiceConfig {
     RunOnce runOnce();
 
     interface Db {
+        /**
+         * The embedded H2 file database. {@code AUTO_SERVER=TRUE}: a second process (the {@code sql} command, an H2
+         * Shell) can open it while the service runs.
+         */
+        String H2_FILE = "jdbc:h2:file:./data/sluice;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
+                + "NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
+
         /** JDBC URL of the sink database; the H2 file database under data/ when unset. */
-        @WithDefault("jdbc:h2:file:./data/sluice;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE")
+        @WithDefault(H2_FILE)
         String url();
 
         /** Database user. */
