@@ -6,5 +6,18 @@ CREATE TABLE parcels (
     status       VARCHAR(16)    NOT NULL,
     price        NUMERIC(10, 2) NOT NULL,
     days         INTEGER        NOT NULL,
+    carrier      VARCHAR(32),
     origin_hash  VARCHAR(64)
+);
+
+-- looked up by query (dev.sluice.stage.QueryLookup)
+CREATE TABLE carriers (
+    zone    VARCHAR(8)  PRIMARY KEY,
+    carrier VARCHAR(32) NOT NULL
+);
+INSERT INTO carriers (zone, carrier) VALUES ('A', 'bike'), ('B', 'van'), ('C', 'air');
+
+-- one row per batch written, by a statement after each batch (jdbc:sluice)
+CREATE TABLE parcel_batches (
+    written_at TIMESTAMP WITH TIME ZONE NOT NULL
 );

@@ -3,6 +3,8 @@ package dev.sluice.dependency;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+
+import javax.sql.DataSource;
 import java.util.regex.Pattern;
 
 import dev.sluice.config.SluiceConfig;
@@ -94,6 +96,14 @@ public class Database {
             }
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The pool, for Camel JDBC ({@code jdbc:sluice}): the tables are in place once {@link #connection()} returned
+     * once, which the start-up does.
+     */
+    public DataSource dataSource() {
+        return dataSource;
     }
 
     /** Null when the database answers within two seconds, else why not. */

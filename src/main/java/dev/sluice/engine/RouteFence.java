@@ -63,7 +63,7 @@ public final class RouteFence {
     }
 
     static final Set<String> CONSUMERS = Set.of("file", "kafka", "direct", "seda");
-    static final Set<String> PRODUCERS = Set.of("direct", "seda", "log", "sluice-table", "sluice-topic");
+    static final Set<String> PRODUCERS = Set.of("direct", "seda", "log", "sluice-table", "sluice-topic", "jdbc");
     static final List<String> BEAN_TYPES = List.of("dev.sluice.");
     static final List<String> PLACEHOLDERS = List.of("sluice.");
 
@@ -169,7 +169,11 @@ public final class RouteFence {
     /** A route or template: every step, at any depth. */
     private void steps(Path file, String parentKey, Node node, List<Problem> problems) {
         if (node instanceof SequenceNode list) {
-            list.getValue().forEach(child -> steps(file, parentKey, child, problems));
+            List<Node> items = list.getValue();
+            for (int i = 0; i < items.size(); i++) {
+                jdbc(file, i == 0 ? null : items.get(i - 1), items.get(i), problems);
+                steps(file, parentKey, items.get(i), problems);
+            }
             return;
         }
         if (node instanceof ScalarNode) {
@@ -209,6 +213,47 @@ public final class RouteFence {
                 steps(file, key, value, problems);
             }
         }
+    }
+
+    /**
+     * Camel JDBC runs the SQL in the message body: a routes file may use it only on Sluice's database
+     * ({@code jdbc:sluice}) and right after a {@code setBody} with a {@code constant}, so the SQL is the file's, never
+     * built from a record (values go in as bound parameters: {@code :?name} with {@code useHeadersAsParameters=true}).
+     */
+    private void jdbc(Path file, Node previous, Node step, List<Problem> problems) {
+        Node uriNode = stepUri(step, "to");
+        String uri = uriNode == null ? null : scalar(uriNode);
+        if (uri == null || !uri.startsWith("jdbc:")) {
+            return;
+        }
+        if (!uri.replaceFirst("\\?.*", "").equals("jdbc:sluice")) {
+            problems.add(problem(file, uriNode, "Camel JDBC may only use Sluice's database: jdbc:sluice"));
+        }
+        Node body = stepValue(previous, "setBody");
+        if (!(body instanceof MappingNode mapping) || mapping.getValue().stream()
+                .noneMatch(field -> "constant".equals(scalar(field.getKeyNode())))) {
+            problems.add(problem(file, uriNode, "'" + uri + "' runs the SQL in the body: put '- setBody: {constant: "
+                    + "\"<your SQL>\"}' right before it (record values as bound parameters, :?name)"));
+        }
+    }
+
+    /** The value of a step {@code - key: …}, or null when the node is another step. */
+    private static Node stepValue(Node step, String key) {
+        if (step instanceof MappingNode mapping && mapping.getValue().size() == 1
+                && key.equals(scalar(mapping.getValue().get(0).getKeyNode()))) {
+            return mapping.getValue().get(0).getValueNode();
+        }
+        return null;
+    }
+
+    /** The endpoint of a step {@code - to: uri} or {@code - to: {uri: …}}. */
+    private static Node stepUri(Node step, String key) {
+        Node value = stepValue(step, key);
+        if (value instanceof MappingNode mapping) {
+            return mapping.getValue().stream().filter(field -> "uri".equals(scalar(field.getKeyNode())))
+                    .map(NodeTuple::getValueNode).findFirst().orElse(null);
+        }
+        return value instanceof ScalarNode ? value : null;
     }
 
     private void header(Path file, MappingNode header, List<Problem> problems) {

@@ -1,5 +1,7 @@
 package dev.sluice.sink;
 
+import javax.sql.DataSource;
+
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.deadletter.DeadLetterQueue;
 import dev.sluice.dependency.Database;
@@ -27,6 +29,9 @@ public class SinkWriters {
     private final SluiceConfig config;
     private final Database database;
     private final KafkaProducers kafka;
+    /** The name of the sink database for Camel JDBC: {@code to: jdbc:sluice}. */
+    public static final String JDBC_DATA_SOURCE = "sluice";
+
     private final CamelContext camel;
 
     public SinkWriters(DeadLetterQueue deadLetters, @Readiness DependencyHealth health, SluiceConfig config,
@@ -41,6 +46,9 @@ public class SinkWriters {
 
     /** Before the pipelines are loaded, so their {@code to:} steps find the sink components. */
     void register(@Observes BeforeConfigure event) {
+        // Camel JDBC's jdbc:sluice runs a pipeline's own SQL on the sink database (the route fence allows it only
+        // after a constant body: docs/pipelines.md, "SQL of your own")
+        event.getCamelContext().getRegistry().bind(JDBC_DATA_SOURCE, DataSource.class, database.dataSource());
         event.getCamelContext().addComponent(TABLE_SCHEME,
                 new SinkComponent(this, (table, options) -> new JdbcSink(table,
                         TableOptions.of(options.optional("mode"), options.optional("key"), options.optional("unmapped")),

@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * What docs/first-pipeline.md promises: a pipeline for data Sluice has never seen, written in YAML and SQL only,
  * runs on the packaged jar with no rebuild. A fresh pipeline file goes into the routes directory (beside the shipped
  * ones), its table's migration into the migrations directory, its reference CSV beside them; run-once then writes
- * exact rows, with exact decimal arithmetic, an enrich from the CSV, an upsert, a filter and dead letters, on H2 and
- * on PostgreSQL.
+ * exact rows, with exact decimal arithmetic, an enrich from the CSV and one by query, an upsert, a filter, dead
+ * letters and a statement after each batch (Camel JDBC), on H2 and on PostgreSQL.
  */
 class YourOwnPipelineIT {
 
@@ -85,8 +85,11 @@ class YourOwnPipelineIT {
                   duplicates       0 \\(replays already written\\)
                   conflicts        0""");
         // 2.5 × 1.10 = 2.75; 0.5 × 7.125 = 3.5625 → 3.56 (half-even); 10 × 2.35 = 23.50: exact, no binary fractions
-        assertThat(rows(url, "SELECT parcel_id, zone, weight_kg, status, price, days FROM parcels ORDER BY parcel_id"))
-                .containsExactly("p-1|A|2.500|sent|2.75|1", "p-2|C|0.500|delivered|3.56|6", "p-3|B|10.000|sent|23.50|3");
+        assertThat(rows(url, "SELECT parcel_id, zone, weight_kg, status, price, days, carrier FROM parcels ORDER BY parcel_id"))
+                .containsExactly("p-1|A|2.500|sent|2.75|1|bike", "p-2|C|0.500|delivered|3.56|6|air",
+                        "p-3|B|10.000|sent|23.50|3|van");
+        // four records reached the batches of two: two batches, each followed by its statement
+        assertThat(rows(url, "SELECT count(*) FROM parcel_batches")).containsExactly("2");
         List<Map<String, Object>> deadLetters = PipelineFiles.deadLetters(work.resolve("data/dlq/parcels.jsonl"));
         assertThat(deadLetters).extracting(d -> d.get("line"), d -> d.get("stage")).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(5, "pricing"), org.assertj.core.groups.Tuple.tuple(6, "parse"));

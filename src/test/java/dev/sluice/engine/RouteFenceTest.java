@@ -39,7 +39,7 @@ class RouteFenceTest {
                 FENCE.resolve("copy-passwd.yaml") + ":5:12: directory /etc is outside the file roots [data] "
                         + "(sluice.security.file-roots)",
                 FENCE.resolve("copy-passwd.yaml") + ":7:15: endpoint scheme 'file' is not allowed to write to (allowed: "
-                        + "direct, log, seda, sluice-table, sluice-topic; more with sluice.security.allowed-components)");
+                        + "direct, jdbc, log, seda, sluice-table, sluice-topic; more with sluice.security.allowed-components)");
     }
 
     @Test
@@ -60,6 +60,14 @@ class RouteFenceTest {
                 .anySatisfy(p -> assertThat(p).contains(":17:15: '#class:' and '#type:' make objects of any class"))
                 .anySatisfy(p -> assertThat(p).contains(":18:3: 'rest' is not allowed in a routes file"));
         assertThat(problems).hasSize(8); // and #class: is no endpoint scheme either
+    }
+
+    @Test
+    void camelJdbcRunsOnlyConstantSqlOnSluicesDatabase() {
+        assertThat(problems("jdbc.yaml")).containsExactly(
+                FENCE.resolve("jdbc.yaml") + ":11:15: 'jdbc:sluice' runs the SQL in the body: put '- setBody: {constant: "
+                        + "\"<your SQL>\"}' right before it (record values as bound parameters, :?name)",
+                FENCE.resolve("jdbc.yaml") + ":15:18: Camel JDBC may only use Sluice's database: jdbc:sluice");
     }
 
     @Test
