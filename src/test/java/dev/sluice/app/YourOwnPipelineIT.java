@@ -48,23 +48,18 @@ class YourOwnPipelineIT {
         Files.copy(FIXTURE.resolve("migrations/V1__parcels.sql"), migrations.resolve("V1__parcels.sql"));
         Files.createDirectories(work.resolve("reference"));
         Files.copy(FIXTURE.resolve("reference/zones.csv"), work.resolve("reference/zones.csv"));
-        Path in = Files.createDirectories(work.resolve("parcels/in"));
-        Files.writeString(in.resolve("parcels.jsonl"), """
-                {"parcel_id":"p-1","zone":"A","weight_kg":2.5,"status":"sent","internal":"x"}
-                {"parcel_id":"p-2","zone":"C","weight_kg":0.333,"status":"sent"}
-                {"parcel_id":"p-3","zone":"B","weight_kg":10,"status":"sent"}
-                {"parcel_id":"p-4","zone":"A","weight_kg":1,"status":"cancelled"}
-                {"parcel_id":"p-5","zone":"Z","weight_kg":1,"status":"sent"}
-                {"parcel_id":"p-6","zone":"A","status":"sent"}
-                {"parcel_id":"p-2","zone":"C","weight_kg":0.5,"status":"delivered"}
-                """);
+        Path in = Files.createDirectories(work.resolve("data/parcels/in"));
+        Files.copy(FIXTURE.resolve("parcels.jsonl"), in.resolve("parcels.jsonl"));
         SluiceProcess sluice = new SluiceProcess(work).env("SLUICE_ROUTES_DIR", routes.toString())
-                .env("SLUICE_DB_MIGRATIONS_DIR", migrations.toString());
+                .env("SLUICE_DB_MIGRATIONS_DIR", migrations.toString())
+                // batches of two, closed by size only: the four records that reach them make exactly two
+                .env("SLUICE_PIPELINES_PARCELS_BATCH_SIZE", "2").env("SLUICE_PIPELINES_PARCELS_BATCH_WINDOW", "60s");
         String url;
         if (database.equals("postgresql")) {
             sluice.postgres();
             url = PostgresProfile.URL;
-            execute(url, "DROP TABLE IF EXISTS parcels", "DROP TABLE IF EXISTS flyway_schema_history");
+            execute(url, "DROP TABLE IF EXISTS parcels", "DROP TABLE IF EXISTS carriers", "DROP TABLE IF EXISTS parcel_batches",
+                    "DROP TABLE IF EXISTS flyway_schema_history");
         } else {
             url = "jdbc:h2:file:" + work.resolve("data/sluice") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
                     + "NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
@@ -93,9 +88,22 @@ class YourOwnPipelineIT {
         List<Map<String, Object>> deadLetters = PipelineFiles.deadLetters(work.resolve("data/dlq/parcels.jsonl"));
         assertThat(deadLetters).extracting(d -> d.get("line"), d -> d.get("stage")).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(5, "pricing"), org.assertj.core.groups.Tuple.tuple(6, "parse"));
-        assertThat((String) deadLetters.get(0).get("reason")).startsWith("jq '.price = decimal_round(").contains("failed: ");
+        assertThat((String) deadLetters.get(0).get("reason")).startsWith("jq '.price = decimal_round(")
+                .endsWith("' failed: null is not a number");
         assertThat((String) deadLetters.get(1).get("reason")).isEqualTo("missing required field 'weight_kg'");
         assertThat(PipelineFiles.list(in)).isEmpty();
+
+        // the same file again: the rows end as they were; p-2's two versions are written back and forth on the way
+        Path done = work.resolve("data/parcels/done");
+        try (Stream<Path> moved = Files.list(done)) {
+            Files.copy(moved.findFirst().orElseThrow(), in.resolve("again.jsonl"));
+        }
+        SluiceProcess.Result again = sluice.run(Duration.ofMinutes(3), "run-once");
+        assertThat(again.exitCode()).as(again.stdout() + again.stderr()).isZero();
+        assertThat(again.stdout()).contains("  rows_written     0\n  rows_updated     2\n"
+                + "  duplicates       2 (replays already written)\n");
+        assertThat(rows(url, "SELECT parcel_id, price FROM parcels ORDER BY parcel_id"))
+                .containsExactly("p-1|2.75", "p-2|3.56", "p-3|23.50");
 
         SluiceProcess.Result sql = sluice.run(Duration.ofMinutes(1), "sql",
                 "SELECT parcel_id, price FROM parcels WHERE zone = 'C'");
