@@ -8,9 +8,19 @@ import dev.sluice.stage.Fields;
 import dev.sluice.record.InvalidRecordException;
 import dev.sluice.stage.JsonRecordParser;
 import dev.sluice.stage.ProcessingTime;
+import dev.sluice.stage.JqFilter;
+import dev.sluice.stage.JqMapping;
+import dev.sluice.stage.QueryLookup;
 import dev.sluice.stage.ReferenceLookup;
+import dev.sluice.stage.ReferenceTable;
 import dev.sluice.record.StageException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.apache.camel.component.jdbc.JdbcComponent;
+import org.apache.camel.component.jdbc.JdbcComponentConfigurer;
+import org.apache.camel.component.jdbc.JdbcEndpoint;
+import org.apache.camel.component.jdbc.JdbcEndpointConfigurer;
+import org.apache.camel.component.jdbc.JdbcEndpointUriFactory;
+import org.apache.camel.language.jq.JqLanguage;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -22,7 +32,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 @RegisterForReflection(targets = {
         // beans: pipelines create them and Camel calls their setters
-        JsonRecordParser.class, ReferenceLookup.class, FieldEquals.class, ProcessingTime.class,
+        JsonRecordParser.class, ReferenceLookup.class, ReferenceTable.class, FieldEquals.class, ProcessingTime.class,
+        JqMapping.class, JqFilter.class, QueryLookup.class,
+        // plain Camel components and languages (no Camel Quarkus extension here), found through META-INF/services
+        JqLanguage.class, JdbcComponent.class, JdbcComponentConfigurer.class, JdbcEndpoint.class,
+        JdbcEndpointConfigurer.class, JdbcEndpointUriFactory.class,
         // bean: / method: pipelines call their methods by name
         Fields.class, JsonLinesSplitter.class,
         // exceptions the error handling matches by type
