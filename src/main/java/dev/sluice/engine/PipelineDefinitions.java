@@ -90,8 +90,8 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
      * the file roots: a template's parameter is not seen by the check of the routes files.
      */
     private void checkFileRoot(RouteDefinition route, String uri) {
-        if (camel == null) {
-            return;
+        if (camel == null || route.getResource() == null && route.getTemplateParameters() == null) {
+            return; // built in Java: the application's own code, not configuration
         }
         String resolved = camel.resolvePropertyPlaceholders(templateParameters(route, uri));
         String path = resolved.substring("file:".length()).replaceFirst("\\?.*", "").replaceFirst("^//", "");

@@ -80,7 +80,7 @@ final class PipelineRules {
             }
         }
         for (RouteDefinition route : routes) {
-            if (route.getResource() != null || route.getLocation() != null || route.getTemplateParameters() != null) {
+            if (route.getResource() != null || route.getTemplateParameters() != null) {
                 rules.check(route);
             }
         }

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.Map;
 
 import dev.sluice.PipelineFiles;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,50 @@ class RunOnceIT {
         assertThat(PipelineFiles.list(work.resolve("data/done"))).hasSize(1);
         assertThat(count("jdbc:h2:file:" + work.resolve("data/sluice") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
                 + "NON_KEYWORDS=VALUE")).isEqualTo(7015);
+    }
+
+    @Test
+    void demoOrders_runsTheShippedOrdersPipelineWithExactEurosTiersAndUpserts() throws Exception {
+        SluiceProcess.Result result = new SluiceProcess(work).run(Duration.ofMinutes(3), "demo", "orders", "2000");
+
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+        SampleGenerator.Orders expected = SampleGenerator.writeOrders(work.resolve("expected.jsonl"), 2000, SluiceMain.SEED);
+        assertThat(result.stdout()).contains(String.format("Wrote 2000 sample orders to data/orders/in/demo-orders.jsonl "
+                + "(%d paid orders, %d corrections of them, %d not paid, %d malformed)", expected.paidOrders(),
+                expected.corrections(), expected.notPaid(), expected.malformed()))
+                .contains("pipeline           orders\nrecords_processed  " + (expected.paidOrders() + expected.corrections())
+                        + "\nrecords_filtered   " + expected.notPaid() + "\nerrors             " + expected.malformed())
+                .contains("  rows_written     " + expected.paidOrders() + "\n  rows_updated     " + expected.corrections()
+                        + "\n  duplicates       0");
+        // each row is the last paid record of its order, its euros computed exactly from the shipped rates
+        Map<String, String> lastPaid = new java.util.HashMap<>();
+        Map<String, BigDecimal> rates = Map.of("EUR", BigDecimal.ONE, "USD", new BigDecimal("0.92"), "GBP",
+                new BigDecimal("1.17"), "JPY", new BigDecimal("0.0061"), "CHF", new BigDecimal("1.05"));
+        for (String line : Files.readAllLines(work.resolve("expected.jsonl"))) {
+            var order = dev.sluice.TestJson.MAPPER.readTree(line);
+            if ("paid".equals(order.path("status").asText()) && order.has("customer_id")) {
+                BigDecimal euros = new BigDecimal(order.get("amount").asText())
+                        .multiply(rates.get(order.get("currency").asText())).setScale(2, RoundingMode.HALF_EVEN);
+                lastPaid.put(order.get("order_id").asText(), order.get("amount").asText() + "|" + euros.toPlainString());
+            }
+        }
+        Map<String, String> rows = new java.util.HashMap<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + work.resolve("data/sluice")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE");
+                ResultSet rs = connection.createStatement().executeQuery("SELECT order_id, amount, amount_eur, tier, "
+                        + "customer_id FROM orders")) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), rs.getBigDecimal(2).stripTrailingZeros().toPlainString() + "|"
+                        + rs.getBigDecimal(3).toPlainString());
+                int customer = Integer.parseInt(rs.getString(5).substring(2));
+                assertThat(rs.getString(4)).as(rs.getString(5)).isEqualTo(customer > 40 ? "standard"
+                        : new String[] { "gold", "silver", "bronze" }[customer % 3]);
+            }
+        }
+        Map<String, String> expectedRows = new java.util.HashMap<>();
+        lastPaid.forEach((id, v) -> expectedRows.put(id, new BigDecimal(v.split("\\|")[0]).stripTrailingZeros()
+                .toPlainString() + "|" + v.split("\\|")[1]));
+        assertThat(rows).isEqualTo(expectedRows);
     }
 
     @Test

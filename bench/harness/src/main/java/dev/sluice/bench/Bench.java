@@ -87,8 +87,12 @@ public final class Bench {
                 case "--workloads" -> workloads = List.of(args[++i].split(","));
                 case "--profile" -> profile = true;
                 case "--smoke" -> smoke = true;
+                case "--report" -> {
+                    Report.MARKDOWN = Path.of(args[++i]);
+                    Report.CHART = Path.of(args[i].replaceFirst("\\.md$", "") + ".png");
+                }
                 default -> throw new IllegalArgumentException("usage: bench/run [--records N] [--runs R] "
-                        + "[--contenders a,b] [--workloads a,b] [--profile] [--smoke]");
+                        + "[--contenders a,b] [--workloads a,b] [--profile] [--smoke] [--report docs/<name>.md]");
             }
         }
         if (smoke) {

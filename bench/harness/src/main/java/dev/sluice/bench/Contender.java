@@ -1,6 +1,10 @@
 package dev.sluice.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +43,10 @@ record Contender(String name, String description, Set<String> workloads, boolean
                 }
                 return command;
             });
+    /** Sluice with the robot stages written in jq instead of Java beans: what the jq stages cost (docs/performance.md). */
+    static final Contender SLUICE_JQ = new Contender("sluice-jq",
+            "Sluice as above, the robot stages in jq (bench/sluice-jq/robot-telemetry-stages.yaml) instead of beans",
+            ALL_WORKLOADS, false, SLUICE.launcher());
     static final Contender CAMEL_MAIN = new Contender("camel-main",
             "plain Camel 4.17 (camel-main, no Quarkus), the pipeline as a YAML route of Camel's own components",
             ALL_WORKLOADS, true, workload -> module("camel-main", "dev.sluice.bench.CamelMainBench", workload));
@@ -56,7 +64,7 @@ record Contender(String name, String description, Set<String> workloads, boolean
                         "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED"));
                 return command;
             });
-    static final List<Contender> ALL = List.of(BASELINE, BASELINE_BATCH, SLUICE, CAMEL_MAIN, FLINK);
+    static final List<Contender> ALL = List.of(BASELINE, BASELINE_BATCH, SLUICE, SLUICE_JQ, CAMEL_MAIN, FLINK);
 
     boolean runs(String workload) {
         return workloads.contains(workload);
@@ -75,8 +83,11 @@ record Contender(String name, String description, Set<String> workloads, boolean
         env.put("BENCH_KAFKA", Services.KAFKA);
         env.put("BENCH_PG_URL", PG_BATCH_URL);
         env.put("BENCH_SINK", this == BASELINE_BATCH ? "batch" : "copy");
-        if (this == SLUICE) {
+        if (this == SLUICE || this == SLUICE_JQ) {
             sluiceSettings(workload, env);
+        }
+        if (this == SLUICE_JQ) {
+            env.put("SLUICE_ROUTES_DIR", jqRoutes().toString());
         }
         return builder;
     }
@@ -95,6 +106,7 @@ record Contender(String name, String description, Set<String> workloads, boolean
         env.put("SLUICE_PIPELINES_ROBOT_TELEMETRY_ETL_INPUT_DIR", workload.equals("files-pg") ? input : input + "/none");
         env.put("SLUICE_PIPELINES_ROBOT_TELEMETRY_ETL_DONE_DIR", Path.of(input).toAbsolutePath() + "-done");
         env.put("SLUICE_PIPELINES_ROBOT_ANOMALIES_INPUT_DIR", input + "/anomalies");
+        env.put("SLUICE_PIPELINES_ORDERS_INPUT_DIR", input + "/orders");
         boolean kafka = workload.startsWith("kafka");
         env.put("SLUICE_KAFKA_ENABLED", Boolean.toString(kafka));
         if (kafka) {
@@ -111,6 +123,24 @@ record Contender(String name, String description, Set<String> workloads, boolean
         for (String pipeline : List.of("ETL", "STREAM", "ENRICHED")) {
             env.put("SLUICE_PIPELINES_ROBOT_TELEMETRY_" + pipeline + "_BATCH_SIZE", "1000");
         }
+    }
+
+    /** The shipped routes with the robot stages replaced by their jq version. */
+    private static Path jqRoutes() {
+        Path dir = Bench.WORK.resolve("routes-jq");
+        try {
+            Files.createDirectories(dir);
+            try (var shipped = Files.list(Path.of("routes"))) {
+                for (Path file : shipped.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                    Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.copy(Path.of("bench/sluice-jq/robot-telemetry-stages.yaml"), dir.resolve("robot-telemetry-stages.yaml"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir.toAbsolutePath();
     }
 
     private static List<String> module(String module, String main, String workload) {

@@ -31,8 +31,9 @@ import org.jfree.data.category.DefaultCategoryDataset;
  */
 final class Report {
 
-    static final Path MARKDOWN = Path.of("docs/benchmarks.md");
-    static final Path CHART = Path.of("docs/benchmarks.png");
+    /** Where the report goes: docs/benchmarks.md, or the {@code --report} of a partial run; the chart beside it. */
+    static Path MARKDOWN = Path.of("docs/benchmarks.md");
+    static Path CHART = Path.of("docs/benchmarks.png");
 
     /** Median, min and max of one figure over the runs. */
     record Stat(double median, double min, double max) {
@@ -138,7 +139,7 @@ final class Report {
             }
             md.append('\n');
         }
-        md.append("![records/s and CPU-s per million records](benchmarks.png)\n\n");
+        md.append("![records/s and CPU-s per million records](" + CHART.getFileName() + ")\n\n");
     }
 
     private void latency() {

@@ -41,7 +41,7 @@ final class Services {
     static final Path POSTMASTER_PID = Path.of(System.getenv().getOrDefault("SLUICE_PG_DIR", "/tmp/sluice-pg"),
             "postmaster.pid");
     static final int PARTITIONS = 3;
-    static final Path SCHEMA = Path.of("src/main/resources/db/schema/postgresql.sql");
+    static final Path SCHEMA = Path.of("src/main/resources/db/migration/postgresql/V1__robot_tables.sql");
 
     // --- PostgreSQL ----------------------------------------------------------------------------------------------
 
