@@ -38,6 +38,7 @@ public final class Pipeline {
     private final SluiceApi api;
     private final String name;
     private final JsonRecordParser parser = new JsonRecordParser();
+    private String parserBean;
     private final List<Consumer<ProcessorDefinition<?>>> stages = new ArrayList<>();
     private Source source;
     private Sink sink;
@@ -68,6 +69,15 @@ public final class Pipeline {
     public Pipeline schema(String required, String optional) {
         parser.setRequired(required);
         parser.setOptional(optional);
+        return this;
+    }
+
+    /**
+     * Parses each record with a {@code JsonRecordParser} bean declared in a routes file (e.g. {@code
+     * robotTelemetryParser}) instead of a {@link #schema}: the same schema as the YAML pipelines, written once.
+     */
+    public Pipeline parser(String bean) {
+        this.parserBean = bean;
         return this;
     }
 
@@ -184,7 +194,11 @@ public final class Pipeline {
                 public void configure() {
                     RouteDefinition route = from(source.uri(name)).routeId(name).group(Pipelines.JAVA_GROUP);
                     source.route(route, api, records -> {
-                        records.process(parser);
+                        if (parserBean != null) {
+                            records.process(parserBean);
+                        } else {
+                            records.process(parser);
+                        }
                         stages.forEach(stage -> stage.accept(records));
                         ProcessorDefinition<?> batches = records.aggregate(constant(name))
                                 .aggregationStrategy(BatchAggregationStrategy.NAME).completionSize(batchSize)

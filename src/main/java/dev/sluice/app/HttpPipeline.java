@@ -37,6 +37,7 @@ public class HttpPipeline {
         }
         pipeline = sluice.pipeline(NAME)
                 .from(Sources.http())
+                .parser("robotTelemetryParser")
                 .via("direct:robot-telemetry-stages")
                 .to(Sinks.jdbc("robot_telemetry"));
         pipeline.start();

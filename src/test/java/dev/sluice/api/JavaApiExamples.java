@@ -111,8 +111,7 @@ final class JavaApiExamples {
         // tag::kafka-to-kafka[]
         Pipeline pipeline = sluice.pipeline("robot-telemetry-enriched-java")
                 .from(Sources.kafka(topic, groupId))
-                .schema("robot_id:string, ts:timestamp, seq:integer, status:string",
-                        "temperature_c:number, battery_pct:integer, value:number")
+                .parser("robotTelemetryParser")
                 .via("direct:robot-telemetry-stages")
                 .batch(500, Duration.ofSeconds(1))
                 .to(Sinks.kafka(enriched, "robot_id"));
