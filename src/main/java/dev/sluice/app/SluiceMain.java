@@ -41,6 +41,18 @@ public class SluiceMain implements QuarkusApplication {
     @Inject
     SluiceConfig config;
 
+    @Inject
+    org.apache.camel.CamelContext camel;
+
+    @Inject
+    dev.sluice.dependency.Database database;
+
+    @Inject
+    dev.sluice.sink.TopicCaptures captures;
+
+    @Inject
+    dev.sluice.metrics.PipelineMetrics metrics;
+
     static final String USAGE = """
             usage: java -jar quarkus-run.jar [command]
               (none)                      run the service: every pipeline, until stopped
@@ -48,14 +60,21 @@ public class SluiceMain implements QuarkusApplication {
               demo [records]              write sample telemetry to data/in, then run-once
               demo orders [records]       write sample shop orders to data/orders/in, then run-once
               sql [statement]             run SQL on the sink database (statements on standard input without one)
+              validate [dir] [--connect]  check the pipelines of a routes directory without running them
+              test [dir]                  run the fixture tests in <dir>/tests (default: the routes directory)
               credentials <user> <roles>  print the configuration lines of an API user (password on standard input)""";
 
-    public static void main(String... args) throws java.io.IOException {
+    public static void main(String... args) throws Exception {
         String command = args.length == 0 ? "serve" : args[0];
         switch (command) {
             case "serve", "run-once", "demo" -> Quarkus.run(SluiceMain.class, args);
             case "credentials" -> System.exit(credentials(args));
             case "sql" -> System.exit(SqlCommand.run(args));
+            case "validate" -> System.exit(ValidateCommand.run(args));
+            case "test" -> {
+                fixtureSettings(args);
+                Quarkus.run(SluiceMain.class, args);
+            }
             default -> {
                 if (!command.equals("--help")) {
                     System.err.println("unknown command " + command);
@@ -96,8 +115,39 @@ public class SluiceMain implements QuarkusApplication {
             case "run-once" -> {
                 return runOnce();
             }
+            case "test" -> {
+                Path routes = Path.of(config.routesDir());
+                Path fixtures = config.fixturesDir().orElseThrow();
+                int failed = new FixtureRunner(camel, database, captures, metrics, fixtures,
+                        Path.of(config.deadLetter().dir()), System.out).run(routes.resolve("tests"));
+                return failed == 0 ? 0 : 1;
+            }
             default -> throw new IllegalArgumentException("main dispatches only service commands here: " + command);
         }
+    }
+
+    /**
+     * The fixture tests run the service on settings of their own, set before it starts: an in-memory H2 database,
+     * pipelines reading from a directory of the run, topic sinks captured, no HTTP pipeline, ports of the system's
+     * choosing.
+     */
+    private static void fixtureSettings(String... args) throws java.io.IOException {
+        Path run = java.nio.file.Files.createTempDirectory("sluice-test");
+        if (args.length > 1) {
+            System.setProperty("sluice.routes-dir", args[1]);
+        }
+        System.setProperty("sluice.fixtures-dir", run.resolve("in").toString());
+        System.setProperty("sluice.db.url", "jdbc:h2:mem:sluice-test;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
+                + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE");
+        System.setProperty("sluice.dead-letter.dir", run.resolve("dlq").toString());
+        System.setProperty("sluice.http.spool-dir", run.resolve("http").toString());
+        System.setProperty("sluice.http.enabled", "false");
+        System.setProperty("sluice.security.file-roots", run.toString());
+        System.setProperty("quarkus.http.port", "0");
+        System.setProperty("quarkus.management.port", "0");
+        // the cases' own dead letters and filtered records are what they test, not news
+        System.setProperty("quarkus.log.level", "ERROR");
+        System.setProperty("quarkus.log.category.\"dev.sluice\".level", "ERROR");
     }
 
     /** Prints the two configuration lines of a user of the API, for the Secret sluice-users (docs/security.md). */

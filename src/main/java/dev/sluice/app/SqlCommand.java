@@ -4,10 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,9 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.sluice.config.SluiceConfig;
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * {@code sql [statement]}: runs SQL on the sink database the service is configured with ({@code sluice.db.url},
@@ -35,7 +30,7 @@ final class SqlCommand {
     }
 
     static int run(String... args) throws IOException {
-        SmallRyeConfig config = config();
+        SmallRyeConfig config = Settings.load();
         String url = config.getOptionalValue("sluice.db.url", String.class).orElse(SluiceConfig.Db.H2_FILE);
         List<String> statements = new ArrayList<>();
         if (args.length > 1) {
@@ -109,20 +104,5 @@ final class SqlCommand {
             line.append(c == 0 ? "" : " | ").append(String.format("%-" + widths[c] + "s", cells[c]));
         }
         return line.toString().stripTrailing();
-    }
-
-    /** The settings as the service reads them, without starting it. */
-    private static SmallRyeConfig config() throws IOException {
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors()
-                .withProfile("prod");
-        URL packaged = SqlCommand.class.getClassLoader().getResource("application.properties");
-        if (packaged != null) {
-            builder.withSources(new PropertiesConfigSource(packaged, 250));
-        }
-        Path local = Path.of("config/application.properties");
-        if (Files.isRegularFile(local)) {
-            builder.withSources(new PropertiesConfigSource(local.toUri().toURL(), 260));
-        }
-        return builder.build();
     }
 }

@@ -58,6 +58,12 @@ public interface SluiceConfig {
 
     RunOnce runOnce();
 
+    /**
+     * Set by the {@code test} command, not by hand: every pipeline reads its input from {@code <dir>/<pipeline>/} and
+     * topic sinks keep their messages instead of sending them (docs/pipelines.md, "Testing a pipeline").
+     */
+    Optional<Path> fixturesDir();
+
     interface Db {
         /**
          * The embedded H2 file database. {@code AUTO_SERVER=TRUE}: a second process (the {@code sql} command, an H2

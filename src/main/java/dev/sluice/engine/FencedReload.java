@@ -35,8 +35,7 @@ final class FencedReload extends RouteWatcherReloadStrategy {
     protected void onRouteReload(Collection<Resource> resources, boolean removeEverything) {
         List<RouteFence.Problem> problems = guard.problems();
         if (!problems.isEmpty()) {
-            problems.forEach(problem -> LOG.error(problem));
-            LOG.errorf("Routes not reloaded: %d problem(s); the running pipelines stay as they are", problems.size());
+            guard.refused(problems);
             return;
         }
         CamelContext camel = getCamelContext();
@@ -53,6 +52,7 @@ final class FencedReload extends RouteWatcherReloadStrategy {
             }
             PluginHelper.getRoutesLoader(camel).loadRoutes(all);
             LOG.infof("Routes reloaded from %d file(s)", all.size() - 1);
+            guard.reloaded();
         } catch (Exception e) {
             LOG.errorf(e, "Routes could not be reloaded: %s", e.getMessage());
         }

@@ -14,7 +14,11 @@ import dev.sluice.source.FileConsumerOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import java.util.ArrayList;
 import org.apache.camel.model.AggregateDefinition;
+import org.apache.camel.model.ProcessDefinition;
+import org.apache.camel.model.SplitDefinition;
+import org.apache.camel.model.language.MethodCallExpression;
 import org.apache.camel.model.FromDefinition;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.ModelLifecycleStrategy;
@@ -77,12 +81,56 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
 
     @Override
     public void onAddRouteDefinition(RouteDefinition route) {
+        config.fixturesDir().ifPresent(dir -> readFixtures(route, dir));
         FromDefinition from = route.getInput();
         if (from != null && from.getUri() != null && from.getUri().startsWith("file:")) {
             checkFileRoot(route, from.getUri());
             from.setUri(FileConsumerOptions.complete(from.getUri(), route.getRouteId()));
         }
         complete(route.getOutputs(), route);
+    }
+
+    /**
+     * Under the fixture tests ({@code sluice.fixtures-dir}), a pipeline from a routes file reads its records from
+     * {@code <dir>/<pipeline>/} instead of its source: a file pipeline as it is, a Kafka pipeline as the file pipeline
+     * it would be (its steps after {@code kafkaRecords} inside the split), always started.
+     */
+    private static void readFixtures(RouteDefinition route, Path dir) {
+        String from = route.getInput() == null ? "" : templateParameters(route, route.getInput().getUri());
+        if (route.getResource() == null && route.getTemplateParameters() == null
+                || !(from.startsWith("file:") || from.startsWith("kafka:"))) {
+            return;
+        }
+        route.getInput().setUri("file:" + dir.resolve(route.getRouteId()).toAbsolutePath());
+        route.setAutoStartup("true");
+        if (from.startsWith("kafka:")) {
+            List<ProcessorDefinition<?>> steps = new ArrayList<>(route.getOutputs());
+            SplitDefinition split = new SplitDefinition();
+            MethodCallExpression lines = new MethodCallExpression();
+            lines.setRef("jsonLines");
+            lines.setMethod("split");
+            split.setExpression(lines);
+            split.setStreaming("true");
+            route.getOutputs().clear();
+            boolean records = false;
+            for (ProcessorDefinition<?> step : steps) {
+                if (step.isAbstract()) {
+                    route.getOutputs().add(step);
+                } else if (records) {
+                    split.addOutput(step);
+                } else {
+                    records = step instanceof ProcessDefinition process && process.getRef() != null
+                            && process.getRef().replaceFirst("^#(bean:)?", "").equals("kafkaRecords");
+                    if (!records) {
+                        split.addOutput(step);
+                    }
+                }
+            }
+            route.addOutput(split);
+            ProcessDefinition settled = new ProcessDefinition();
+            settled.setRef("awaitSettled");
+            route.addOutput(settled);
+        }
     }
 
     /**

@@ -220,8 +220,12 @@ final class PipelineRules {
         problems.add(new Problem(location, rule, message));
     }
 
-    /** The file and line of the {@code - templatedRoute:} whose routeId is {@code id}. */
     private String templatedRouteLocation(String id) {
+        return templatedRouteLocation(files, id);
+    }
+
+    /** The file and line of the {@code - templatedRoute:} whose routeId is {@code id}. */
+    static String templatedRouteLocation(List<Path> files, String id) {
         Pattern routeId = Pattern.compile("^\\s*routeId:\\s*[\"']?" + Pattern.quote(id) + "[\"']?\\s*(#.*)?$");
         for (Path file : files) {
             try {

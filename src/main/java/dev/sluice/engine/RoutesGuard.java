@@ -8,23 +8,29 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.sluice.config.SluiceConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.camel.CamelContext;
-import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.quarkus.main.events.BeforeConfigure;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
- * Checks every routes file with the {@link RouteFence} before Camel loads any of them, and refuses to start, naming
- * every problem, when one fails; with {@code sluice.routes-reload} on, watches the directory and reloads only files
- * that pass ({@link FencedReload}). Camel's own unchecked reload ({@code camel.main.routes-reload-enabled}) is refused.
+ * Runs every check of the routes files ({@link PipelineCheck}: the route fence, Camel's YAML DSL, the rules of the
+ * delivery promise, references) before Camel loads any of them, and refuses to start, naming every problem at its
+ * file and line, when one fails. With {@code sluice.routes-reload} on, watches the directory and reloads only when
+ * every file passes ({@link FencedReload}); a reload refused leaves the running pipelines as they are, and its
+ * problems show in the log, the gauge {@code sluice_routes_problems} and {@code GET /pipelines}. Camel's own
+ * unchecked reload ({@code camel.main.routes-reload-enabled}) is refused.
  */
 @ApplicationScoped
 public class RoutesGuard {
@@ -34,11 +40,24 @@ public class RoutesGuard {
 
     private final SluiceConfig config;
     private final Config settings;
-    private final RouteFence fence;
+    private final PipelineCheck check;
+    private final Counter reloadsRefused;
+    private volatile List<String> problems = List.of();
 
-    public RoutesGuard(SluiceConfig config, Config settings) {
+    public RoutesGuard(SluiceConfig config, Config settings, MeterRegistry registry) {
         this.config = config;
         this.settings = settings;
+        Function<String, String> lookup = key -> settings.getOptionalValue(key, String.class).orElse(null);
+        this.check = new PipelineCheck(fence(config, lookup), lookup);
+        Gauge.builder("sluice.routes.problems", this, guard -> guard.problems.size())
+                .description("Problems of the routes files that kept the last reload from happening (0: none)")
+                .register(registry);
+        this.reloadsRefused = Counter.builder("sluice.routes.reloads.refused")
+                .description("Reloads of the routes files refused because a file has a problem").register(registry);
+    }
+
+    /** The route fence of a configuration; {@code settings} gives a setting's value, or null when it is not set. */
+    static RouteFence fence(SluiceConfig config, Function<String, String> settings) {
         Set<String> consumers = new HashSet<>(RouteFence.CONSUMERS);
         Set<String> producers = new HashSet<>(RouteFence.PRODUCERS);
         config.security().allowedComponents().ifPresent(extra -> {
@@ -49,9 +68,15 @@ public class RoutesGuard {
         config.security().allowedBeanTypes().ifPresent(beanTypes::addAll);
         List<String> placeholders = new ArrayList<>(RouteFence.PLACEHOLDERS);
         config.security().allowedPlaceholders().ifPresent(placeholders::addAll);
-        this.fence = new RouteFence(new RouteFence.Policy(Set.copyOf(consumers), Set.copyOf(producers),
+        return new RouteFence(new RouteFence.Policy(Set.copyOf(consumers), Set.copyOf(producers),
                 List.copyOf(beanTypes), List.copyOf(placeholders),
-                config.security().fileRoots().stream().map(Path::of).toList(), this::resolve));
+                config.security().fileRoots().stream().map(Path::of).toList(), value -> resolve(value, settings)));
+    }
+
+    /** Every check of the routes files in {@code dir}, as start-up makes them: what {@code validate} runs. */
+    public static PipelineCheck.Result check(SluiceConfig config, Function<String, String> settings, Path dir)
+            throws IOException {
+        return new PipelineCheck(fence(config, settings), settings).check(dir);
     }
 
     void check(@Observes BeforeConfigure event) throws Exception {
@@ -59,44 +84,46 @@ public class RoutesGuard {
             throw new IllegalStateException("camel.main.routes-reload-enabled reloads routes files unchecked: use "
                     + "sluice.routes-reload=true instead (docs/security.md)");
         }
-        List<RouteFence.Problem> problems = problems();
-        if (!problems.isEmpty()) {
-            problems.forEach(problem -> LOG.error(problem));
-            throw new IllegalStateException("The routes files break " + problems.size() + " rule(s), Sluice does not "
-                    + "start:\n  " + String.join("\n  ", problems.stream().map(Object::toString).toList()));
+        List<RouteFence.Problem> found = problems();
+        if (!found.isEmpty()) {
+            found.forEach(problem -> LOG.error(problem));
+            throw new IllegalStateException("The routes files have " + found.size() + " problem(s), Sluice does not "
+                    + "start:\n  " + String.join("\n  ", found.stream().map(Object::toString).toList()));
         }
         if (config.routesReload()) {
             CamelContext camel = event.getCamelContext();
-            FencedReload reload = new FencedReload(Path.of(config.routesDir()).toString(), this);
+            FencedReload reload = new FencedReload(Path.of(config.routesDir()).toRealPath().toString(), this);
             reload.setPattern("*.yaml");
             camel.addService(reload, true, true);
         }
     }
 
-    /**
-     * Every routes file is loaded, no route has started: refuses to start, naming each, when a pipeline breaks a rule
-     * the delivery promise depends on ({@link PipelineRules}).
-     */
-    void checkRules(@Observes AfterConfigure event) {
-        List<PipelineRules.Problem> broken = PipelineRules.check(event.getCamelContext(), files());
-        if (!broken.isEmpty()) {
-            broken.forEach(problem -> LOG.error(problem));
-            throw new IllegalStateException("The pipelines break " + broken.size() + " rule(s) of the delivery "
-                    + "promise, Sluice does not start:\n  " + String.join("\n  ", broken.stream().map(Object::toString)
-                            .toList()));
-        }
+    /** Every problem of the routes files as they are now. */
+    List<RouteFence.Problem> problems() {
+        return check.check(Path.of(config.routesDir()), files()).problems();
     }
 
-    /** Every problem of every routes file. */
-    List<RouteFence.Problem> problems() {
-        List<RouteFence.Problem> problems = new ArrayList<>();
-        for (Path file : files()) {
-            problems.addAll(fence.check(file));
-        }
+    /** A reload was refused for these problems: the running pipelines stay; the problems show until one succeeds. */
+    void refused(List<RouteFence.Problem> found) {
+        found.forEach(problem -> LOG.error(problem));
+        LOG.errorf("Routes not reloaded: %d problem(s); the running pipelines stay as they are", found.size());
+        problems = found.stream().map(Object::toString).toList();
+        reloadsRefused.increment();
+    }
+
+    void reloaded() {
+        problems = List.of();
+    }
+
+    /** The problems that kept the last reload from happening; empty when it happened. */
+    public List<String> currentProblems() {
         return problems;
     }
 
-    /** Every file Camel will load routes from: the {@code file:} entries of {@code camel.main.routes-include-pattern}. */
+    /**
+     * Every file Camel will load routes from: the {@code file:} entries of {@code camel.main.routes-include-pattern},
+     * a directory that is a symbolic link followed.
+     */
     List<Path> files() {
         List<Path> found = new ArrayList<>();
         String patterns = settings.getOptionalValue("camel.main.routes-include-pattern", String.class).orElse("");
@@ -112,7 +139,8 @@ public class RoutesGuard {
                 continue;
             }
             try (Stream<Path> files = Files.list(dir)) {
-                files.filter(p -> matcher.matches(p.getFileName())).sorted().forEach(found::add);
+                files.filter(p -> matcher.matches(p.getFileName()) && Files.isRegularFile(p)).sorted()
+                        .forEach(found::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -121,12 +149,12 @@ public class RoutesGuard {
     }
 
     /** A value with its {@code {{key:default}}} placeholders replaced as Camel will. */
-    private String resolve(String value) {
+    private static String resolve(String value, Function<String, String> settings) {
         Matcher m = PLACEHOLDER.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String replacement = settings.getOptionalValue(m.group(1).trim(), String.class)
-                    .orElse(m.group(2) != null ? m.group(2) : m.group());
+            String set = settings.apply(m.group(1).trim());
+            String replacement = set != null ? set : m.group(2) != null ? m.group(2) : m.group();
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);

@@ -20,13 +20,15 @@ public record PipelineReport(
         @JsonProperty("fields_dropped") long fieldsDropped,
         @JsonProperty("duration_seconds") double durationSeconds,
         double throughput,
-        @JsonProperty("consumer_lag") @JsonInclude(JsonInclude.Include.NON_NULL) Long consumerLag) {
+        @JsonProperty("consumer_lag") @JsonInclude(JsonInclude.Include.NON_NULL) Long consumerLag,
+        @JsonProperty("routes_problems") @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> routesProblems) {
 
-    static PipelineReport of(String name, String source, String status, PipelineStats stats) {
+    static PipelineReport of(String name, String source, String status, PipelineStats stats,
+            java.util.List<String> routesProblems) {
         return new PipelineReport(name, source, status, stats.recordsRead(), stats.recordsProcessed(),
                 stats.recordsFiltered(), stats.errors(), stats.duplicates(), stats.conflicts(),
                 stats.rowsWritten(), stats.updated(), stats.fieldsDropped(), round(stats.durationSeconds()),
-                round(stats.throughput()), stats.consumerLag());
+                round(stats.throughput()), stats.consumerLag(), routesProblems);
     }
 
     private static double round(double value) {

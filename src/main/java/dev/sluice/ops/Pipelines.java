@@ -1,5 +1,6 @@
 package dev.sluice.ops;
 
+import dev.sluice.engine.RoutesGuard;
 import dev.sluice.metrics.PipelineMetrics;
 import java.util.List;
 import java.util.Optional;
@@ -21,10 +22,12 @@ public class Pipelines {
 
     private final CamelContext camel;
     private final PipelineMetrics metrics;
+    private final RoutesGuard routes;
 
-    public Pipelines(CamelContext camel, PipelineMetrics metrics) {
+    public Pipelines(CamelContext camel, PipelineMetrics metrics, RoutesGuard routes) {
         this.camel = camel;
         this.metrics = metrics;
+        this.routes = routes;
     }
 
     public List<Route> routes() {
@@ -43,7 +46,7 @@ public class Pipelines {
     private PipelineReport report(Route route) {
         String status = camel.getRouteController().getRouteStatus(route.getRouteId()).name();
         return PipelineReport.of(route.getRouteId(), route.getEndpoint().getEndpointBaseUri(), status,
-                metrics.pipeline(route.getRouteId()));
+                metrics.pipeline(route.getRouteId()), routes.currentProblems());
     }
 
     static boolean isPipeline(Route route) {

@@ -33,9 +33,11 @@ public class SinkWriters {
     public static final String JDBC_DATA_SOURCE = "sluice";
 
     private final CamelContext camel;
+    private final TopicCaptures captures;
 
     public SinkWriters(DeadLetterQueue deadLetters, @Readiness DependencyHealth health, SluiceConfig config,
-            Database database, KafkaProducers kafka, CamelContext camel) {
+            Database database, KafkaProducers kafka, CamelContext camel, TopicCaptures captures) {
+        this.captures = captures;
         this.deadLetters = deadLetters;
         this.health = health;
         this.config = config;
@@ -54,7 +56,8 @@ public class SinkWriters {
                         TableOptions.of(options.optional("mode"), options.optional("key"), options.optional("unmapped")),
                         database)));
         event.getCamelContext().addComponent(TOPIC_SCHEME, new SinkComponent(this,
-                (topic, options) -> new KafkaSink(topic, options.take("keyField"), kafka)));
+                (topic, options) -> config.fixturesDir().isPresent() ? captures.sink(topic, options.take("keyField"))
+                        : new KafkaSink(topic, options.take("keyField"), kafka)));
     }
 
     /** The writer of any sink, a Java user's included. */

@@ -73,6 +73,33 @@ public class ReferenceLookup implements Processor, CamelContextAware {
         own.setReload(reload);
     }
 
+    /** The reference this lookup reads, as set (null when it uses a table bean). */
+    public String reference() {
+        return reference;
+    }
+
+    /** Reads {@code reference} from now on (the fixture tests' overrides). */
+    public void use(String reference) {
+        if (tableBean != null) {
+            throw new IllegalArgumentException("this lookup uses the ReferenceTable bean " + tableBean
+                    + ": override that bean instead");
+        }
+        this.reference = reference;
+        own.use(reference);
+    }
+
+    /** What keeps the lookup's reference from being read now, or null (see {@link ReferenceTable#verify}). */
+    public String verify() {
+        if (tableBean != null) {
+            return null;
+        }
+        if (reference == null) {
+            return "a lookup needs a reference or a table";
+        }
+        own.setKey(keyColumn != null ? keyColumn : keyField);
+        return own.verify();
+    }
+
     @Override
     public void setCamelContext(CamelContext camel) {
         this.camel = camel;

@@ -114,6 +114,31 @@ public class ReferenceTable implements CamelContextAware {
         return source;
     }
 
+    /** Reads from {@code source} from now on (the fixture tests' overrides): the rows read before are dropped. */
+    public synchronized void use(String source) {
+        this.source = source;
+        this.snapshot = null;
+    }
+
+    /**
+     * What keeps this table from being read now, or null: its file is missing or not valid CSV of its key and types.
+     * A {@code table:} source is read from the database, which is not checked here.
+     */
+    public String verify() {
+        if (source == null || key == null) {
+            return "a reference table needs a source and a key";
+        }
+        if (source.startsWith("table:")) {
+            return null;
+        }
+        try (InputStream in = open()) {
+            readCsv(in, key, types);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return source + ": " + e.getMessage();
+        }
+    }
+
     /** The row of {@code key}, or null. */
     public Map<String, Object> row(Object key) throws UnavailableException {
         return key == null ? null : current().rows().get(key.toString());

@@ -1,0 +1,99 @@
+package dev.sluice.sink;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import dev.sluice.dependency.Database;
+
+/**
+ * The sink endpoints a pipeline writes to, read without making them: what {@code validate} checks before anything
+ * runs ({@code sluice-table:<table>?mode&key&unmapped}, {@code sluice-topic:<topic>?keyField}).
+ */
+public final class SinkUris {
+
+    private static final Set<String> TABLE_OPTIONS = Set.of("mode", "key", "unmapped");
+
+    private SinkUris() {
+    }
+
+    public static boolean isSink(String uri) {
+        return uri != null && (uri.startsWith(SinkWriters.TABLE_SCHEME + ":")
+                || uri.startsWith(SinkWriters.TOPIC_SCHEME + ":"));
+    }
+
+    /** What is wrong with a sink endpoint's name or options, or null. */
+    public static String problem(String uri) {
+        String path = path(uri);
+        Map<String, String> options = options(uri);
+        if (uri.startsWith(SinkWriters.TABLE_SCHEME + ":")) {
+            try {
+                Database.plainIdentifier(path);
+            } catch (IllegalArgumentException e) {
+                return uri + ": " + e.getMessage();
+            }
+            for (String option : options.keySet()) {
+                if (!TABLE_OPTIONS.contains(option)) {
+                    return uri + ": unknown option " + option + " (a table sink takes " + TABLE_OPTIONS + ")";
+                }
+            }
+            try {
+                tableOptions(uri);
+            } catch (IllegalArgumentException e) {
+                return uri + ": " + e.getMessage();
+            }
+            return null;
+        }
+        if (path.isBlank()) {
+            return uri + ": no topic";
+        }
+        for (String option : options.keySet()) {
+            if (!option.equals("keyField")) {
+                return uri + ": unknown option " + option + " (a topic sink takes keyField)";
+            }
+        }
+        return options.getOrDefault("keyField", "").isBlank() ? uri + ": a topic sink needs keyField, the field that "
+                + "keys each message" : null;
+    }
+
+    /**
+     * What is wrong with a table sink against the database as it is now (the table, its key, the columns the options
+     * need), or null.
+     */
+    public static String tableProblem(Connection connection, String uri) {
+        try {
+            TableMapping.read(connection, path(uri), tableOptions(uri));
+            return null;
+        } catch (SQLException | IllegalArgumentException e) {
+            return uri + ": " + e.getMessage();
+        }
+    }
+
+    public static String path(String uri) {
+        return uri.substring(uri.indexOf(':') + 1).replaceFirst("\\?.*", "").replaceFirst("^//", "");
+    }
+
+    private static TableOptions tableOptions(String uri) {
+        Map<String, String> options = options(uri);
+        return TableOptions.of(options.get("mode"), options.get("key"), options.get("unmapped"));
+    }
+
+    private static Map<String, String> options(String uri) {
+        Map<String, String> options = new LinkedHashMap<>();
+        int query = uri.indexOf('?');
+        if (query < 0) {
+            return options;
+        }
+        for (String pair : uri.substring(query + 1).split("&")) {
+            if (!pair.isEmpty()) {
+                String[] kv = pair.split("=", 2);
+                options.put(kv[0], kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            }
+        }
+        return options;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code test} and {@code validate} commands of the packaged jar: the shipped pipelines pass their fixture tests
+ * (this is where CI runs them) and validate clean; a wrong expectation fails with a readable diff and exit 1.
+ */
+class FixtureTestsIT {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theShippedPipelinesPassTheirFixtureTests() throws Exception {
+        SluiceProcess.Result result = new SluiceProcess(work).run(Duration.ofMinutes(3), "test",
+                SluiceProcess.ROUTES.toString());
+
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+        assertThat(result.stdout()).contains("PASS orders.yaml", "PASS orders-rates-override.yaml",
+                "PASS robot-anomalies.yaml", "PASS robot-telemetry-enriched.yaml", "PASS robot-telemetry-etl.yaml",
+                "PASS robot-telemetry-stream.yaml", "6 passed, 0 failed");
+    }
+
+    @Test
+    void aWrongExpectationFailsWithADiff() throws Exception {
+        Path routes = copyOfTheShippedRoutes();
+        Path orders = routes.resolve("tests/orders.yaml");
+        Files.writeString(orders, Files.readString(orders).replace("amount_eur: 119.60", "amount_eur: 119.61")
+                .replace("filtered: 1", "filtered: 2"));
+
+        SluiceProcess.Result result = new SluiceProcess(work).run(Duration.ofMinutes(3), "test", routes.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).contains("""
+                FAIL orders.yaml
+                  table orders: expected row {"order_id":"o-1","customer_id":"c-001","amount":130.0,"currency":"USD","amount_eur":119.61,"tier":"silver"} not found
+                  table orders: unexpected row {"order_id":"o-1","customer_id":"c-001","amount":"130.00","currency":"USD","amount_eur":"119.60","tier":"silver"}
+                  filtered: expected 2, got 1
+                """).contains("5 passed, 1 failed");
+    }
+
+    @Test
+    void validatePrintsOneLinePerPipelineOrEveryProblemAtItsLine() throws Exception {
+        SluiceProcess.Result clean = new SluiceProcess(work).run(Duration.ofMinutes(1), "validate",
+                SluiceProcess.ROUTES.toString());
+        assertThat(clean.exitCode()).as(clean.stdout() + clean.stderr()).isZero();
+        assertThat(clean.stdout()).contains("orders: file:data/orders/in → sluice-table:orders\n")
+                .containsPattern("5 pipeline\\(s\\) in \\S+ valid \\(\\d+\\.\\d s\\)");
+
+        Path routes = copyOfTheShippedRoutes();
+        Files.writeString(routes.resolve("orders.yaml"), Files.readString(routes.resolve("orders.yaml"))
+                .replace("ref: customerTier", "ref: customerTeir"));
+        SluiceProcess.Result broken = new SluiceProcess(work).run(Duration.ofMinutes(1), "validate", routes.toString());
+        assertThat(broken.exitCode()).isEqualTo(1);
+        assertThat(broken.stdout()).contains(routes.toRealPath().resolve("orders.yaml") + ":")
+                .contains("no bean named 'customerTeir'").contains("1 problem(s) in " + routes);
+    }
+
+    private Path copyOfTheShippedRoutes() throws Exception {
+        Path routes = Files.createDirectories(work.resolve("routes/tests"));
+        try (Stream<Path> files = Files.walk(SluiceProcess.ROUTES)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = work.resolve("routes").resolve(SluiceProcess.ROUTES.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        return work.resolve("routes");
+    }
+}
