@@ -82,4 +82,35 @@ class PipelineReloadTest {
     static String record(String robot, String status) {
         return "{\"robot_id\":\"" + robot + "\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"" + status + "\"}\n";
     }
+
+    @Test
+    void aBrokenFileLeavesThePipelinesRunningAndShowsItsProblem() throws IOException {
+        Path broken = ROUTES.resolve("broken.yaml");
+        Files.writeString(broken, """
+                - route:
+                    id: broken-stages
+                    from:
+                      uri: direct:broken-stages
+                      steps:
+                        - process:
+                            ref: noSuchStage
+                """);
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Map<String, Object> report = Metrics.pipeline("robot-telemetry-etl");
+                assertThat(report.get("status")).isEqualTo("Started");
+                assertThat((List<?>) report.get("routes_problems")).singleElement().asString()
+                        .endsWith("broken.yaml:6:1: no bean named 'noSuchStage': declare it under beans: in a routes "
+                                + "file, or use one of Sluice's [anomalyDetector, awaitSettled, batch, fields, jsonLines, "
+                                + "kafkaRecords, sluiceJsonRecord, sluiceNoStage, sluiceNoSymlinks]");
+                assertThat(Metrics.meter("sluice_routes_problems", "")).isEqualTo(1.0);
+            });
+        } finally {
+            Files.delete(broken);
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(Metrics.pipeline("robot-telemetry-etl")).doesNotContainKey("routes_problems");
+            assertThat(Metrics.meter("sluice_routes_problems", "")).isZero();
+        });
+    }
 }

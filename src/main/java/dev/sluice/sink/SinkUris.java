@@ -6,7 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 import dev.sluice.dependency.Database;
 
@@ -16,7 +16,7 @@ import dev.sluice.dependency.Database;
  */
 public final class SinkUris {
 
-    private static final Set<String> TABLE_OPTIONS = Set.of("mode", "key", "unmapped");
+    private static final List<String> TABLE_OPTIONS = List.of("mode", "key", "unmapped");
 
     private SinkUris() {
     }

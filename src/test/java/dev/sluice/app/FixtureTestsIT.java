@@ -65,6 +65,32 @@ class FixtureTestsIT {
                 .contains("no bean named 'customerTeir'").contains("1 problem(s) in " + routes);
     }
 
+    @Test
+    void startUpRefusesTheBrokenCorpusWithTheSameMessagesAsValidate() throws Exception {
+        Path routes = Files.createDirectories(work.resolve("broken"));
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        try (Stream<Path> corpus = Files.list(Path.of("src/test/resources/broken"))) {
+            for (Path file : corpus.sorted().toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+                String expect = Files.readAllLines(file).get(0).replaceFirst("^# expect: ", "");
+                expected.add(routes.toRealPath().resolve(file.getFileName()) + ":" + expect.substring(0,
+                        expect.indexOf(':')) + ":");
+            }
+        }
+
+        SluiceProcess.Result validate = new SluiceProcess(work).run(Duration.ofMinutes(1), "validate", routes.toString());
+        SluiceProcess.Result start = new SluiceProcess(work).env("SLUICE_ROUTES_DIR", routes.toString())
+                .run(Duration.ofMinutes(1), "run-once");
+
+        assertThat(validate.exitCode()).isEqualTo(1);
+        assertThat(start.exitCode()).isNotZero();
+        for (String location : expected) {
+            String line = validate.stdout().lines().filter(l -> l.startsWith(location)).findFirst().orElseThrow(
+                    () -> new AssertionError(location + " not in\n" + validate.stdout()));
+            assertThat(start.stdout() + start.stderr()).as(line).contains(line);
+        }
+    }
+
     private Path copyOfTheShippedRoutes() throws Exception {
         Path routes = Files.createDirectories(work.resolve("routes/tests"));
         try (Stream<Path> files = Files.walk(SluiceProcess.ROUTES)) {
