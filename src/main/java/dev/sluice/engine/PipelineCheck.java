@@ -69,11 +69,23 @@ public final class PipelineCheck {
 
     private final RouteFence fence;
     private final Function<String, String> settings;
+    private final java.util.function.Predicate<String> applicationBeans;
 
-    /** @param settings a setting's value by key, or null when it is not set */
+    /** Outside the service ({@code validate}): the application's beans are {@link #SLUICE_BEANS}. */
     public PipelineCheck(RouteFence fence, Function<String, String> settings) {
+        this(fence, settings, SLUICE_BEANS::contains);
+    }
+
+    /**
+     * @param settings         a setting's value by key, or null when it is not set
+     * @param applicationBeans whether the application has a bean of that name (inside the service: its registry, so
+     *                         a Java stage of your own build counts)
+     */
+    public PipelineCheck(RouteFence fence, Function<String, String> settings,
+            java.util.function.Predicate<String> applicationBeans) {
         this.fence = fence;
         this.settings = settings;
+        this.applicationBeans = applicationBeans;
     }
 
     /** The routes files of a directory, as Sluice loads them: {@code *.yaml}, sorted; a symbolic link is followed. */
@@ -110,7 +122,7 @@ public final class PipelineCheck {
             for (PipelineRules.Problem broken : PipelineRules.check(camel, loaded)) {
                 problems.add(at(broken.location(), "[" + broken.rule() + "] " + broken.message()));
             }
-            new References(camel, loaded, problems).check();
+            new References(camel, loaded, problems, applicationBeans).check();
             List<String> sinks = new ArrayList<>();
             boolean[] kafka = new boolean[1];
             List<String> pipelines = pipelines(camel, sinks, kafka);
@@ -292,12 +304,15 @@ public final class PipelineCheck {
         private final List<Path> files;
         private final List<RouteFence.Problem> problems;
         private final Map<String, RouteDefinition> directs = new HashMap<>();
+        private final java.util.function.Predicate<String> applicationBeans;
         private RouteDefinition route;
 
-        References(CamelContext camel, List<Path> files, List<RouteFence.Problem> problems) {
+        References(CamelContext camel, List<Path> files, List<RouteFence.Problem> problems,
+                java.util.function.Predicate<String> applicationBeans) {
             this.camel = camel;
             this.files = files;
             this.problems = problems;
+            this.applicationBeans = applicationBeans;
         }
 
         void check() {
@@ -354,7 +369,7 @@ public final class PipelineCheck {
 
         private void bean(ProcessorDefinition<?> step, String ref) {
             String name = resolve(ref).replaceFirst("^#(bean:)?", "");
-            if (camel.getRegistry().lookupByName(name) == null) {
+            if (camel.getRegistry().lookupByName(name) == null && !applicationBeans.test(name)) {
                 problem(step, name, "no bean named '" + name + "': declare it under beans: in a routes file, or use "
                         + "one of Sluice's " + new java.util.TreeSet<>(SLUICE_BEANS));
             }

@@ -40,15 +40,17 @@ public class RoutesGuard {
 
     private final SluiceConfig config;
     private final Config settings;
-    private final PipelineCheck check;
+    private final RouteFence fence;
+    private final Function<String, String> lookup;
+    private volatile CamelContext camel;
     private final Counter reloadsRefused;
     private volatile List<String> problems = List.of();
 
     public RoutesGuard(SluiceConfig config, Config settings, MeterRegistry registry) {
         this.config = config;
         this.settings = settings;
-        Function<String, String> lookup = key -> settings.getOptionalValue(key, String.class).orElse(null);
-        this.check = new PipelineCheck(fence(config, lookup), lookup);
+        this.lookup = key -> settings.getOptionalValue(key, String.class).orElse(null);
+        this.fence = fence(config, lookup);
         Gauge.builder("sluice.routes.problems", this, guard -> guard.problems.size())
                 .description("Problems of the routes files that kept the last reload from happening (0: none)")
                 .register(registry);
@@ -84,6 +86,19 @@ public class RoutesGuard {
             throw new IllegalStateException("camel.main.routes-reload-enabled reloads routes files unchecked: use "
                     + "sluice.routes-reload=true instead (docs/security.md)");
         }
+        camel = event.getCamelContext();
+        Path routes = Path.of(config.routesDir());
+        if (!Files.isDirectory(routes)) {
+            // an application that only has pipelines in Java: nothing to load, and Camel must not look
+            LOG.infof("No routes directory %s (sluice.routes-dir): no YAML pipelines", routes.toAbsolutePath());
+            String pattern = event.getMain().configure().getRoutesIncludePattern();
+            event.getMain().configure().setRoutesIncludePattern(pattern == null ? null : String.join(",",
+                    java.util.Arrays.stream(pattern.split(",")).map(String::trim)
+                            .filter(entry -> !entry.startsWith("file:") || Files.isDirectory(Path.of(
+                                    entry.substring("file:".length())).getParent()))
+                            .toList()));
+            return;
+        }
         List<RouteFence.Problem> found = problems();
         if (!found.isEmpty()) {
             found.forEach(problem -> LOG.error(problem));
@@ -98,9 +113,12 @@ public class RoutesGuard {
         }
     }
 
-    /** Every problem of the routes files as they are now. */
+    /** Every problem of the routes files as they are now; a bean the application has (CDI, Java stages) counts. */
     List<RouteFence.Problem> problems() {
-        return check.check(Path.of(config.routesDir()), files()).problems();
+        CamelContext application = camel;
+        return new PipelineCheck(fence, lookup, name -> PipelineCheck.SLUICE_BEANS.contains(name)
+                || application != null && application.getRegistry().lookupByName(name) != null)
+                .check(Path.of(config.routesDir()), files()).problems();
     }
 
     /** A reload was refused for these problems: the running pipelines stay; the problems show until one succeeds. */

