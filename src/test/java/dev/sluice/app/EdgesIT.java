@@ -54,7 +54,7 @@ class EdgesIT {
                 .run(Duration.ofMinutes(2), "run-once");
 
         assertThat(result.exitCode()).isNotZero();
-        assertThat(result.stdout() + result.stderr()).contains("The routes files break 6 rule(s), Sluice does not start",
+        assertThat(result.stdout() + result.stderr()).contains("The routes files have 6 problem(s), Sluice does not start",
                 routes.resolve("attack.yaml") + ":3:13: bean type 'java.lang.ProcessBuilder' is not allowed",
                 routes.resolve("attack.yaml") + ":4:7: bean option 'constructors' runs code",
                 routes.resolve("attack.yaml") + ":6:7: bean option 'initMethod' runs code",
