@@ -228,7 +228,8 @@ public class DeadLetterQueue {
 
     /** The cause a user needs to read: the wrapped exception of a failed stage, else the error itself. */
     public static Throwable cause(Throwable error) {
-        return error instanceof dev.sluice.record.StageException && error.getCause() != null ? error.getCause() : error;
+        return (error instanceof dev.sluice.record.StageException || error instanceof dev.sluice.record.CallbackError)
+                && error.getCause() != null ? error.getCause() : error;
     }
 
     public static String reason(Throwable error) {

@@ -13,6 +13,7 @@ import dev.sluice.deadletter.DeadLetterQueue;
 import dev.sluice.dependency.Backoff;
 import dev.sluice.dependency.DependencyHealth;
 import dev.sluice.record.Batch;
+import dev.sluice.record.CallbackError;
 import dev.sluice.record.ConflictException;
 import dev.sluice.record.UnavailableException;
 import org.apache.camel.CamelContext;
@@ -119,7 +120,11 @@ public final class SinkWriter implements Processor {
                 } catch (UnavailableException e) {
                     tally.settle(chunk, false);
                     throw e;
-                } catch (Exception e) {
+                } catch (OutOfMemoryError e) {
+                    throw e;
+                } catch (Exception | Error thrown) {
+                    // a sink written by a user may throw anything: an Error is its failure too, never the thread's end
+                    Exception e = thrown instanceof Exception exception ? exception : new CallbackError(thrown);
                     chunk.get(0).origin().stats().sinkFailure(sink.name());
                     chunk = tally.settle(chunk, false);
                     BatchSink.Failure kind = sink.classify(e);
