@@ -16,8 +16,23 @@ public interface DataSink {
 
     void write(List<Map<String, Object>> batch) throws Exception;
 
-    /** The sink's name in dead-letter entries and health checks. */
+    /** The sink's name in dead-letter entries and health checks: its class's, or {@code sink} for a lambda. */
     default String name() {
-        return getClass().getSimpleName();
+        return dev.sluice.record.Names.readable(getClass(), "sink");
+    }
+
+    /** The same sink under a name of your choice. */
+    static DataSink named(String name, DataSink sink) {
+        return new DataSink() {
+            @Override
+            public void write(List<Map<String, Object>> batch) throws Exception {
+                sink.write(batch);
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+        };
     }
 }

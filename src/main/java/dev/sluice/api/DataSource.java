@@ -18,8 +18,23 @@ public interface DataSource {
     /** Opens the source and yields its records, in order. */
     Iterator<Map<String, Object>> records() throws Exception;
 
-    /** The source's name in dead-letter entries. */
+    /** The source's name in dead-letter entries and logs: its class's, or {@code source} for a lambda. */
     default String name() {
-        return getClass().getSimpleName();
+        return dev.sluice.record.Names.readable(getClass(), "source");
+    }
+
+    /** The same source under a name of your choice. */
+    static DataSource named(String name, DataSource source) {
+        return new DataSource() {
+            @Override
+            public Iterator<Map<String, Object>> records() throws Exception {
+                return source.records();
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+        };
     }
 }

@@ -146,10 +146,12 @@ public final class Pipeline {
         long errors = stats.errors();
         long started = System.nanoTime();
         open();
+        String ended = "Failed";
         try {
             source.runToEnd(this);
+            ended = "Finished";
         } finally {
-            close();
+            close(ended);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         long written = stats.recordsProcessed() - processed;
@@ -178,7 +180,7 @@ public final class Pipeline {
     public synchronized void stop() throws Exception {
         if (running) {
             source.stop(this);
-            close();
+            close("Stopped");
         }
     }
 
@@ -187,6 +189,7 @@ public final class Pipeline {
             throw new IllegalStateException("Pipeline " + name + " needs a source and a sink");
         }
         api.started(this);
+        stats().ended(null, null);
         try {
             source.prepare(this);
             api.camel().addRoutes(new RouteBuilder(api.camel()) {
@@ -215,14 +218,22 @@ public final class Pipeline {
         running = true;
     }
 
-    private synchronized void close() throws Exception {
+    private synchronized void close(String ended) throws Exception {
         running = false;
+        stats().ended(ended, source.uri(name));
         try {
             api.camel().getRouteController().stopRoute(name);
             api.camel().removeRoute(name);
         } finally {
             api.stopped(this);
         }
+    }
+
+    /** The pipeline's figures so far (the seed's five): since the service started, over every run of this name. */
+    public RunMetrics metrics() {
+        PipelineStats stats = stats();
+        return new RunMetrics(stats.recordsProcessed(), stats.recordsFiltered(), stats.errors(), stats.durationSeconds(),
+                stats.throughput());
     }
 
     PipelineStats stats() {

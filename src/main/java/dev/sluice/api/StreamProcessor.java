@@ -36,6 +36,15 @@ public final class StreamProcessor implements AutoCloseable {
         }
     }
 
+    /**
+     * The seed's five figures of this processor so far: records the handler took, filtered, errors (records
+     * dead-lettered after the handler kept failing on them), seconds and records per second. After {@link #close()},
+     * the final ones.
+     */
+    public RunMetrics metrics() {
+        return pipeline.metrics();
+    }
+
     /** Writes the open batch, waits for the handler, and stops. */
     @Override
     public void close() throws Exception {

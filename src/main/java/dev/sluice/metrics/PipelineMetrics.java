@@ -32,6 +32,11 @@ public class PipelineMetrics {
         this(registry, listener.isResolvable() ? listener.get() : SettleListener.NONE);
     }
 
+    /** The pipelines that ended (Java pipelines after run() or stop()), with their last figures. */
+    public java.util.List<PipelineStats> ended() {
+        return pipelines.values().stream().filter(stats -> stats.endedStatus() != null).toList();
+    }
+
     public PipelineStats pipeline(String name) {
         return pipelines.computeIfAbsent(name, n -> new PipelineStats(n, registry, listener));
     }

@@ -38,6 +38,9 @@ public final class PipelineStats {
     private final AtomicLong lastSettledNanos = new AtomicLong();
 
     private final SettleListener listener;
+    /** How a pipeline that is no route any more ended ({@code Finished}, {@code Failed}, {@code Stopped}), and what it read. */
+    private volatile String ended;
+    private volatile String endedSource;
 
     PipelineStats(String name, MeterRegistry registry, SettleListener listener) {
         this.name = name;
@@ -82,6 +85,21 @@ public final class PipelineStats {
 
     public String name() {
         return name;
+    }
+
+    /** The pipeline's route is gone: {@code status} says how it ended; null when it runs (again). */
+    public void ended(String status, String source) {
+        this.ended = status;
+        this.endedSource = source;
+    }
+
+    /** How the pipeline ended, or null while it runs or never ended. */
+    public String endedStatus() {
+        return ended;
+    }
+
+    public String endedSource() {
+        return endedSource;
     }
 
     public void recordRead() {

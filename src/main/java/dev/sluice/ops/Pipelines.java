@@ -2,6 +2,7 @@ package dev.sluice.ops;
 
 import dev.sluice.engine.RoutesGuard;
 import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.metrics.PipelineStats;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,13 +35,28 @@ public class Pipelines {
         return camel.getRoutes().stream().filter(Pipelines::isPipeline).toList();
     }
 
+    /** Every running pipeline, then every Java pipeline that ended (with its last figures and how it ended). */
     public List<PipelineReport> reports() {
-        return routes().stream().map(this::report).toList();
+        List<PipelineReport> reports = new java.util.ArrayList<>(routes().stream().map(this::report).toList());
+        for (PipelineStats stats : metrics.ended()) {
+            if (camel.getRoute(stats.name()) == null) {
+                reports.add(ended(stats));
+            }
+        }
+        return reports;
     }
 
     public Optional<PipelineReport> report(String name) {
         Route route = camel.getRoute(name);
-        return route != null && isPipeline(route) ? Optional.of(report(route)) : Optional.empty();
+        if (route != null && isPipeline(route)) {
+            return Optional.of(report(route));
+        }
+        return metrics.ended().stream().filter(stats -> stats.name().equals(name)).findFirst().map(this::ended);
+    }
+
+    private PipelineReport ended(PipelineStats stats) {
+        return PipelineReport.of(stats.name(), stats.endedSource(), stats.endedStatus(), stats,
+                routes.currentProblems());
     }
 
     private PipelineReport report(Route route) {

@@ -41,7 +41,7 @@ public interface PipelineStage extends AsyncProcessor {
 
     /** The name dead-letter entries and the stage metrics give for this stage. */
     default String name() {
-        return getClass().getSimpleName();
+        return dev.sluice.record.Names.readable(getClass(), "stage");
     }
 
     @Override

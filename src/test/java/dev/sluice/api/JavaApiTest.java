@@ -199,7 +199,9 @@ class JavaApiTest {
         } finally {
             pipeline.stop();
         }
-        when().get("/pipelines/visible-java").then().statusCode(404);
+        // stopped, it stays with its last figures and says so
+        when().get("/pipelines/visible-java").then().statusCode(200).body("status", is("Stopped"))
+                .body("records_processed", is(1));
     }
 
     @Test
