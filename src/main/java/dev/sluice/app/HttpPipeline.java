@@ -9,6 +9,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.camel.quarkus.main.events.AfterStart;
+import org.jboss.logging.Logger;
 
 /**
  * {@code robot-telemetry-http}, a pipeline written in Java: records posted to
@@ -18,6 +19,8 @@ import org.apache.camel.quarkus.main.events.AfterStart;
  */
 @ApplicationScoped
 public class HttpPipeline {
+
+    private static final Logger LOG = Logger.getLogger(HttpPipeline.class);
 
     static final String NAME = "robot-telemetry-http";
 
@@ -33,6 +36,11 @@ public class HttpPipeline {
     /** After the YAML routes, whose stages it uses, have started. */
     void start(@Observes AfterStart event) throws Exception {
         if (!config.http().enabled()) {
+            return;
+        }
+        if (event.getCamelContext().getRoute("robot-telemetry-stages") == null) {
+            // an application without the shipped robot pipelines (Sluice as a library): nothing to feed
+            LOG.infof("No route robot-telemetry-stages: the HTTP pipeline %s is not started", NAME);
             return;
         }
         pipeline = sluice.pipeline(NAME)

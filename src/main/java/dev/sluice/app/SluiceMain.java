@@ -7,7 +7,6 @@ import dev.sluice.ops.PipelineReport;
 import dev.sluice.ops.Pipelines;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
-import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
 
 /**
@@ -24,8 +23,12 @@ import jakarta.inject.Inject;
  * input; nothing is started.</li>
  * </ul>
  * Any other word, or {@code --help}, prints the usage and exits 2 without starting anything.
+ *
+ * <p>
+ * It is the entry point of Sluice's own jar through {@code quarkus.package.main-class}, not a {@code @QuarkusMain}:
+ * an application that depends on Sluice as a library keeps its own main.
  */
-@QuarkusMain
+@jakarta.inject.Singleton
 public class SluiceMain implements QuarkusApplication {
 
     static final long DEMO_RECORDS = 10_000;

@@ -8,7 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.source.FileConsumerOptions;
 import org.apache.camel.CamelContext;
@@ -25,6 +27,7 @@ import org.apache.camel.model.ModelLifecycleStrategy;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.quarkus.main.events.BeforeConfigure;
 
 /**
@@ -67,6 +70,10 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
         event.getCamelContext().getCamelContextExtension().getContextPlugin(Model.class)
                 .addModelLifecycleStrategy(this);
         JqFunctions.installIn(event.getCamelContext());
+    }
+
+    /** Sluice's templates, before the routes files that use them, after Camel's route configurations. */
+    void templates(@Observes @Priority(Interceptor.Priority.APPLICATION) AfterConfigure event) {
         loadTemplates(event.getCamelContext());
     }
 

@@ -19,7 +19,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.annotation.Priority;
+import jakarta.interceptor.Interceptor;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.quarkus.main.events.BeforeConfigure;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -81,22 +87,22 @@ public class RoutesGuard {
         return new PipelineCheck(fence(config, settings), settings).check(dir);
     }
 
+    /** Checks the routes files before anything is configured: a broken one stops the start here. */
     void check(@Observes BeforeConfigure event) throws Exception {
         if (settings.getOptionalValue("camel.main.routes-reload-enabled", Boolean.class).orElse(false)) {
             throw new IllegalStateException("camel.main.routes-reload-enabled reloads routes files unchecked: use "
                     + "sluice.routes-reload=true instead (docs/security.md)");
         }
+        String pattern = settings.getOptionalValue("camel.main.routes-include-pattern", String.class).orElse("");
+        if (pattern.contains("file:")) {
+            throw new IllegalStateException("camel.main.routes-include-pattern=" + pattern + " would load routes files "
+                    + "unchecked: put them in sluice.routes-dir instead (docs/security.md)");
+        }
         camel = event.getCamelContext();
         Path routes = Path.of(config.routesDir());
         if (!Files.isDirectory(routes)) {
-            // an application that only has pipelines in Java: nothing to load, and Camel must not look
+            // an application with pipelines in Java only
             LOG.infof("No routes directory %s (sluice.routes-dir): no YAML pipelines", routes.toAbsolutePath());
-            String pattern = event.getMain().configure().getRoutesIncludePattern();
-            event.getMain().configure().setRoutesIncludePattern(pattern == null ? null : String.join(",",
-                    java.util.Arrays.stream(pattern.split(",")).map(String::trim)
-                            .filter(entry -> !entry.startsWith("file:") || Files.isDirectory(Path.of(
-                                    entry.substring("file:".length())).getParent()))
-                            .toList()));
             return;
         }
         List<RouteFence.Problem> found = problems();
@@ -106,11 +112,25 @@ public class RoutesGuard {
                     + "start:\n  " + String.join("\n  ", found.stream().map(Object::toString).toList()));
         }
         if (config.routesReload()) {
-            CamelContext camel = event.getCamelContext();
             FencedReload reload = new FencedReload(Path.of(config.routesDir()).toRealPath().toString(), this);
             reload.setPattern("*.yaml");
             camel.addService(reload, true, true);
         }
+    }
+
+    /**
+     * Loads the routes files once Camel has its route configurations (Sluice's error handling applies to routes added
+     * after it) and Sluice's templates ({@link PipelineDefinitions}).
+     */
+    void load(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) AfterConfigure event) throws Exception {
+        if (!Files.isDirectory(Path.of(config.routesDir()))) {
+            return;
+        }
+        List<Resource> resources = new ArrayList<>();
+        for (Path file : files()) {
+            resources.add(ResourceHelper.resolveMandatoryResource(camel, "file:" + file));
+        }
+        PluginHelper.getRoutesLoader(camel).loadRoutes(resources);
     }
 
     /** Every problem of the routes files as they are now; a bean the application has (CDI, Java stages) counts. */
@@ -138,32 +158,13 @@ public class RoutesGuard {
         return problems;
     }
 
-    /**
-     * Every file Camel will load routes from: the {@code file:} entries of {@code camel.main.routes-include-pattern},
-     * a directory that is a symbolic link followed.
-     */
+    /** The routes files: every {@code *.yaml} of {@code sluice.routes-dir} (a symbolic link is followed), sorted. */
     List<Path> files() {
-        List<Path> found = new ArrayList<>();
-        String patterns = settings.getOptionalValue("camel.main.routes-include-pattern", String.class).orElse("");
-        for (String pattern : patterns.split(",")) {
-            String entry = pattern.trim();
-            if (!entry.startsWith("file:")) {
-                continue; // classpath routes are part of the application, not configuration
-            }
-            Path glob = Path.of(entry.substring("file:".length()));
-            Path dir = glob.getParent() == null ? Path.of(".") : glob.getParent();
-            java.nio.file.PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + glob.getFileName());
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                files.filter(p -> matcher.matches(p.getFileName()) && Files.isRegularFile(p)).sorted()
-                        .forEach(found::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        try {
+            return PipelineCheck.files(Path.of(config.routesDir()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return found;
     }
 
     /** A value with its {@code {{key:default}}} placeholders replaced as Camel will. */

@@ -32,8 +32,26 @@ public class KafkaProfile extends PostgresProfile {
         config.put("sluice.pipelines.robot-telemetry-enriched.sink-topic", ENRICHED);
         config.put("test.stage-failure.topic", STAGE_FAILURE_TOPIC);
         config.put("test.stage-failure.group-id", "kt-stage-failure-" + RUN);
-        config.put("camel.main.routes-include-pattern", "file:routes/*.yaml,file:src/test/resources/test-routes/*.yaml");
+        config.put("sluice.routes-dir", routes().toString());
         config.put("sluice.security.allowed-placeholders", "test.");
         return config;
+    }
+
+    /** The shipped routes and the test pipelines, in one routes directory. */
+    private static java.nio.file.Path routes() {
+        java.nio.file.Path dir = java.nio.file.Path.of("target/kafka-routes");
+        dev.sluice.PipelineFiles.clean(dir);
+        try {
+            for (String from : new String[] { "routes", "src/test/resources/test-routes" }) {
+                try (var files = java.nio.file.Files.list(java.nio.file.Path.of(from))) {
+                    for (java.nio.file.Path file : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                        java.nio.file.Files.copy(file, dir.resolve(file.getFileName()));
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return dir;
     }
 }
