@@ -15,11 +15,16 @@ import java.util.function.Predicate;
 import dev.sluice.engine.BatchAggregationStrategy;
 import dev.sluice.metrics.PipelineStats;
 import dev.sluice.ops.Pipelines;
+import dev.sluice.stage.AsyncPipelineStage;
+import dev.sluice.stage.ConcurrentStage;
 import dev.sluice.stage.JsonRecordParser;
 import dev.sluice.stage.PipelineStage;
+import org.apache.camel.Endpoint;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.jboss.logging.Logger;
 
 /**
  * A pipeline built in Java, chainable in any order: a source, stages (filter, transform, enrich, custom), batching
@@ -35,16 +40,24 @@ import org.apache.camel.model.RouteDefinition;
  */
 public final class Pipeline {
 
+    private static final Logger LOG = Logger.getLogger(Pipeline.class);
+    /** How long a stopping pipeline waits for the records in its concurrent stages. */
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
+
     private final SluiceApi api;
     private final String name;
     private final JsonRecordParser parser = new JsonRecordParser();
     private String parserBean;
-    private final List<Consumer<ProcessorDefinition<?>>> stages = new ArrayList<>();
+    private final List<Step> steps = new ArrayList<>();
+    /** The routes after each concurrent stage, in order, and the stages themselves, while the pipeline runs. */
+    private final List<String> laterRoutes = new ArrayList<>();
+    private final List<ConcurrentStage> concurrentStages = new ArrayList<>();
     private Source source;
     private Sink sink;
     private int batchSize;
     private Duration window;
     private boolean running;
+    private ProducerTemplate template;
 
     Pipeline(SluiceApi api, String name) {
         this.api = api;
@@ -101,13 +114,27 @@ public final class Pipeline {
 
     /** A custom stage, the same interface YAML pipelines use. */
     public Pipeline addStage(PipelineStage stage) {
-        stages.add(definition -> definition.process(stage));
+        steps.add(new Step(definition -> definition.process(stage), null, 0));
+        return this;
+    }
+
+    /**
+     * An asynchronous stage working on up to {@code concurrency} records at once, without a thread each: for a
+     * lookup that answers later. Records leave the stage in the order they entered it (so the order per key and per
+     * partition is kept); when {@code concurrency} records are in it, the source waits.
+     */
+    public Pipeline addStage(AsyncPipelineStage stage, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("Stage " + stage.name() + ": concurrency must be at least 1, not "
+                    + concurrency);
+        }
+        steps.add(new Step(null, stage, concurrency));
         return this;
     }
 
     /** Runs the records through a Camel endpoint, such as the YAML stages {@code direct:robot-telemetry-stages}. */
     public Pipeline via(String endpointUri) {
-        stages.add(definition -> definition.to(endpointUri));
+        steps.add(new Step(definition -> definition.to(endpointUri), null, 0));
         return this;
     }
 
@@ -192,6 +219,7 @@ public final class Pipeline {
         stats().ended(null, null);
         try {
             source.prepare(this);
+            template = api.camel().createProducerTemplate();
             api.camel().addRoutes(new RouteBuilder(api.camel()) {
                 @Override
                 public void configure() {
@@ -202,16 +230,34 @@ public final class Pipeline {
                         } else {
                             records.process(parser);
                         }
-                        stages.forEach(stage -> stage.accept(records));
-                        ProcessorDefinition<?> batches = records.aggregate(constant(name))
+                        ProcessorDefinition<?> current = records;
+                        for (Step step : steps) {
+                            current = step.async == null ? step.addTo(current) : concurrent(step, current);
+                        }
+                        ProcessorDefinition<?> batches = current.aggregate(constant(name))
                                 .aggregationStrategy(BatchAggregationStrategy.NAME).completionSize(batchSize)
                                 .completionTimeout(window.toMillis());
                         sink.addTo(batches, api);
                         batches.end();
                     });
                 }
+
+                /** Ends the record path of this route at the stage; the path goes on in a route of its own. */
+                private ProcessorDefinition<?> concurrent(Step step, ProcessorDefinition<?> current) {
+                    String after = name + "-concurrent-" + (laterRoutes.size() + 1);
+                    Endpoint next = getContext().getEndpoint("direct:" + after);
+                    ConcurrentStage stage = new ConcurrentStage(step.async, step.concurrency,
+                            exchange -> template.send(next, exchange));
+                    current.process(stage);
+                    laterRoutes.add(after);
+                    concurrentStages.add(stage);
+                    return from(next).routeId(after).process(ConcurrentStage::rethrowFailure);
+                }
             });
         } catch (Exception e) {
+            laterRoutes.clear();
+            concurrentStages.clear();
+            template.close();
             api.stopped(this);
             throw e;
         }
@@ -224,7 +270,20 @@ public final class Pipeline {
         try {
             api.camel().getRouteController().stopRoute(name);
             api.camel().removeRoute(name);
+            for (ConcurrentStage stage : concurrentStages) {
+                if (!stage.awaitEmpty(LEAVE_TIMEOUT)) {
+                    LOG.warnf("Pipeline %s stopped with records still in stage %s: they are read again", name,
+                            stage.name());
+                }
+            }
+            for (String later : laterRoutes) {
+                api.camel().getRouteController().stopRoute(later);
+                api.camel().removeRoute(later);
+            }
         } finally {
+            laterRoutes.clear();
+            concurrentStages.clear();
+            template.close();
             api.stopped(this);
         }
     }
@@ -245,7 +304,7 @@ public final class Pipeline {
     }
 
     private PipelineStage lambda(String kind, Function<Map<String, Object>, Map<String, Object>> function) {
-        String stageName = kind + "#" + (stages.size() + 1);
+        String stageName = kind + "#" + (steps.size() + 1);
         return new PipelineStage() {
             @Override
             public Map<String, Object> apply(Map<String, Object> record) {
@@ -257,5 +316,13 @@ public final class Pipeline {
                 return stageName;
             }
         };
+    }
+
+    /** A step of the record path: Camel steps added in place, or a concurrent stage that ends its route. */
+    private record Step(Consumer<ProcessorDefinition<?>> inline, AsyncPipelineStage async, int concurrency) {
+        ProcessorDefinition<?> addTo(ProcessorDefinition<?> definition) {
+            inline.accept(definition);
+            return definition;
+        }
     }
 }

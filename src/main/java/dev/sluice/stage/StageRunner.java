@@ -21,18 +21,8 @@ final class StageRunner {
     private StageRunner() {
     }
 
-    @SuppressWarnings("unchecked")
     static boolean run(PipelineStage stage, Exchange exchange, AsyncCallback callback) {
-        CompletableFuture<Map<String, Object>> future;
-        try {
-            CompletionStage<Map<String, Object>> result = stage.applyAsync(exchange.getIn().getMandatoryBody(Map.class));
-            future = result == null ? CompletableFuture.failedFuture(new NullPointerException(
-                    "applyAsync returned null instead of a CompletionStage")) : result.toCompletableFuture();
-        } catch (OutOfMemoryError e) {
-            throw e;
-        } catch (Throwable e) {
-            future = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<Map<String, Object>> future = start(stage, exchange);
         if (future.isDone()) {
             complete(stage, exchange, future);
             callback.done(true);
@@ -46,7 +36,22 @@ final class StageRunner {
         return false;
     }
 
-    private static void complete(PipelineStage stage, Exchange exchange, CompletableFuture<Map<String, Object>> future) {
+    /** Calls the stage on the exchange's record: its answer to come, or its failure, whatever it threw. */
+    @SuppressWarnings("unchecked")
+    static CompletableFuture<Map<String, Object>> start(PipelineStage stage, Exchange exchange) {
+        try {
+            CompletionStage<Map<String, Object>> result = stage.applyAsync(exchange.getIn().getMandatoryBody(Map.class));
+            return result == null ? CompletableFuture.failedFuture(new NullPointerException(
+                    "applyAsync returned null instead of a CompletionStage")) : result.toCompletableFuture();
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Throwable e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Applies the stage's answer to the exchange: the new body, a stop (dropped), or a {@link StageException}. */
+    static void complete(PipelineStage stage, Exchange exchange, CompletableFuture<Map<String, Object>> future) {
         String outcome;
         try {
             Map<String, Object> out = future.join();

@@ -99,7 +99,7 @@ final class JavaApiExamples {
         // tag::run-async[]
         CompletionStage<RunMetrics> done = sluice.pipeline("firmware-channels")
                 .from(Sources.jsonLines(input))
-                .addStage(new FirmwareLookup())
+                .addStage(new FirmwareLookup(), 16)   // up to 16 lookups at once
                 .batch(1000, Duration.ofSeconds(1))
                 .to(Sinks.jsonLines(output))
                 .runAsync();

@@ -69,6 +69,7 @@ final class Report {
         workloads();
         latency();
         startup();
+        asyncStages();
         verdict();
         raw();
         Files.writeString(MARKDOWN, md.toString());
@@ -174,6 +175,14 @@ final class Report {
                 .append(" -jar target/quarkus-app/quarkus-run.jar` (file pipelines, PostgreSQL up, Kafka off) to "
                         + "`/q/health/ready` answering 200: **")
                 .append(Stat.of(bench.readySeconds).format("%.2f")).append("**.\n\n");
+    }
+
+    /** The asynchronous-stage figures, measured apart by bench/async-stages (a Java pipeline, not a workload here). */
+    private void asyncStages() throws Exception {
+        Path measured = MARKDOWN.resolveSibling("benchmarks-async.md");
+        if (Files.exists(measured)) {
+            md.append(Files.readString(measured).strip()).append("\n\n");
+        }
     }
 
     private void verdict() {
