@@ -8,9 +8,10 @@ import org.apache.camel.model.RouteDefinition;
 /** A source whose records Java code hands to the pipeline's route, through a {@code direct:} endpoint of its own. */
 abstract class FedSource extends Source {
 
+    /** Not blocking: a record handed to a stopped pipeline fails at once instead of waiting for its route. */
     @Override
     final String uri(String pipeline) {
-        return "direct:sluice-" + pipeline;
+        return "direct:sluice-" + pipeline + "?block=false";
     }
 
     @Override

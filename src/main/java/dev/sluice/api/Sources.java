@@ -240,13 +240,24 @@ public final class Sources {
             }
         }
 
+        /**
+         * Feeds the source's records; whatever the source's own code throws, an {@link Error} included, ends the read
+         * with a failure naming the source (there is no record to dead-letter), after the records fed before it.
+         */
         private void read(Pipeline pipeline, RecordFeed feed, InputProgress progress) throws Exception {
-            Iterator<Map<String, Object>> records = source.records();
             long index = 0;
-            while (!Thread.currentThread().isInterrupted() && records.hasNext()) {
-                byte[] payload = Json.writeBytes(records.next());
-                feed.offer(new RecordOrigin(pipeline.stats(), new Location.Item(source.name(), ++index), payload,
-                        progress, false));
+            try {
+                Iterator<Map<String, Object>> records = source.records();
+                while (!Thread.currentThread().isInterrupted() && records.hasNext()) {
+                    byte[] payload = Json.writeBytes(records.next());
+                    feed.offer(new RecordOrigin(pipeline.stats(), new Location.Item(source.name(), ++index), payload,
+                            progress, false));
+                }
+            } catch (InterruptedException | OutOfMemoryError e) {
+                throw e;
+            } catch (Exception | Error e) {
+                throw new IllegalStateException("Source " + source.name() + " of pipeline " + pipeline.name()
+                        + " failed after " + index + " records: " + e, e);
             }
         }
     }

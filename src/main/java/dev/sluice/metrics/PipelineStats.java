@@ -205,6 +205,11 @@ public final class PipelineStats {
         return Math.max(0, recordsProcessed() - duplicates() - updated());
     }
 
+    /** The pipeline met an error it cannot go on after, in {@code where} (a stage, a sink): it stops. */
+    public void fatal(String where, Throwable error) {
+        listener.fatal(name, where, error);
+    }
+
     private void settled(boolean failed) {
         lastSettledNanos.set(System.nanoTime());
         listener.settled(name, failed);

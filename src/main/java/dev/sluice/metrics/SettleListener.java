@@ -1,6 +1,9 @@
 package dev.sluice.metrics;
 
-/** Told of every record a pipeline settles, for what watches a pipeline's health (its error budget). */
+/**
+ * Told of every record a pipeline settles, and of an error that stops it, for what watches a pipeline's health (its
+ * error budget).
+ */
 @FunctionalInterface
 public interface SettleListener {
 
@@ -9,4 +12,8 @@ public interface SettleListener {
 
     /** A record of {@code pipeline} settled; {@code failed} when it was dead-lettered. */
     void settled(String pipeline, boolean failed);
+
+    /** {@code pipeline} met an error it cannot go on after (out of memory) in {@code where}: it must stop. */
+    default void fatal(String pipeline, String where, Throwable error) {
+    }
 }

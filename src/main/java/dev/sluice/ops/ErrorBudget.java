@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.metrics.SettleListener;
@@ -35,6 +36,8 @@ public class ErrorBudget implements SettleListener {
     private final DependencyHealth health;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> paused = new ConcurrentHashMap<>();
+    /** Pipelines stopped by a fatal error, with whether the stop is over (a record written after it clears it). */
+    private final Map<String, AtomicBoolean> fatallyStopped = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "Sluice error budget");
         thread.setDaemon(true);
@@ -49,6 +52,12 @@ public class ErrorBudget implements SettleListener {
 
     @Override
     public void settled(String pipeline, boolean failed) {
+        AtomicBoolean stopped = fatallyStopped.get(pipeline);
+        if (stopped != null && stopped.get() && !failed) {
+            // a record written after the fatal stop: the pipeline was started again
+            fatallyStopped.remove(pipeline);
+            health.ok(name(pipeline));
+        }
         if (!config.enabled()) {
             return;
         }
@@ -61,6 +70,32 @@ public class ErrorBudget implements SettleListener {
                         counts[1], counts[0], config.window(), config.threshold() * 100));
             }
         }
+    }
+
+    /**
+     * Stops a pipeline that met an error it cannot go on after (out of memory): readiness says why until the pipeline,
+     * started again, writes a record; the records it had in flight are read again then.
+     */
+    @Override
+    public void fatal(String pipeline, String where, Throwable error) {
+        String reason = "stopped: " + error.getClass().getName() + " in " + where + "; start it again or restart the "
+                + "service";
+        AtomicBoolean stopped = new AtomicBoolean();
+        fatallyStopped.put(pipeline, stopped);
+        health.failing(name(pipeline), new IllegalStateException(reason));
+        LOG.errorf(error, "Pipeline %s %s", pipeline, reason);
+        // stop from another thread: this one is the pipeline's own, which the stop waits for
+        scheduler.execute(() -> {
+            try {
+                if (camel.getRoute(pipeline) != null) {
+                    camel.getRouteController().stopRoute(pipeline);
+                }
+            } catch (Exception e) {
+                LOG.errorf(e, "Pipeline %s could not be stopped", pipeline);
+            } finally {
+                stopped.set(true);
+            }
+        });
     }
 
     /** Resumes a paused pipeline now and forgets its recent errors; false if it was not paused. */

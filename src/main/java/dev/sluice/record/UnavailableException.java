@@ -9,4 +9,8 @@ public class UnavailableException extends Exception {
     public UnavailableException(String dependency, Throwable cause) {
         super(dependency + " still unavailable when the pipeline stopped; its records will be read again", cause);
     }
+
+    protected UnavailableException(Throwable cause, String message) {
+        super(message, cause);
+    }
 }

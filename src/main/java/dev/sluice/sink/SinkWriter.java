@@ -12,6 +12,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.deadletter.DeadLetterQueue;
 import dev.sluice.dependency.Backoff;
 import dev.sluice.dependency.DependencyHealth;
+import dev.sluice.record.FatalError;
 import dev.sluice.record.Batch;
 import dev.sluice.record.CallbackError;
 import dev.sluice.record.ConflictException;
@@ -121,7 +122,9 @@ public final class SinkWriter implements Processor {
                     tally.settle(chunk, false);
                     throw e;
                 } catch (OutOfMemoryError e) {
-                    throw e;
+                    chunk.get(0).origin().stats().fatal("sink " + sink.name(), e);
+                    tally.settle(chunk, false);
+                    throw new FatalError("sink " + sink.name(), e);
                 } catch (Exception | Error thrown) {
                     // a sink written by a user may throw anything: an Error is its failure too, never the thread's end
                     Exception e = thrown instanceof Exception exception ? exception : new CallbackError(thrown);

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
+import dev.sluice.record.FatalError;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.StageException;
 import org.apache.camel.AsyncCallback;
@@ -43,11 +44,21 @@ final class StageRunner {
             CompletionStage<Map<String, Object>> result = stage.applyAsync(exchange.getIn().getMandatoryBody(Map.class));
             return result == null ? CompletableFuture.failedFuture(new NullPointerException(
                     "applyAsync returned null instead of a CompletionStage")) : result.toCompletableFuture();
-        } catch (OutOfMemoryError e) {
-            throw e;
         } catch (Throwable e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A record the stage failed is dead-lettered; one it ran out of memory on stops the pipeline, and is read again. */
+    private static Exception failure(PipelineStage stage, Exchange exchange, Throwable error) {
+        if (!FatalError.isFatal(error)) {
+            return new StageException(stage.name(), error);
+        }
+        RecordOrigin origin = RecordOrigin.of(exchange);
+        if (origin != null) {
+            origin.stats().fatal("stage " + stage.name(), error);
+        }
+        return new FatalError("stage " + stage.name(), error);
     }
 
     /** Applies the stage's answer to the exchange: the new body, a stop (dropped), or a {@link StageException}. */
@@ -63,7 +74,7 @@ final class StageRunner {
                 outcome = "out";
             }
         } catch (CompletionException e) {
-            exchange.setException(new StageException(stage.name(), e.getCause()));
+            exchange.setException(failure(stage, exchange, e.getCause()));
             outcome = "failed";
         } catch (CancellationException e) {
             exchange.setException(new StageException(stage.name(), e));

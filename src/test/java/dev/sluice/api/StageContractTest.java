@@ -1,6 +1,8 @@
 package dev.sluice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Path;
@@ -13,9 +15,11 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import dev.sluice.Management;
 import dev.sluice.PipelineFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -104,6 +108,72 @@ class StageContractTest {
         assertThat(numbers(written)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 8L, 9L, 10L);
         assertThat(PipelineFiles.deadLetters(DLQ.resolve(name + ".jsonl"))).singleElement()
                 .satisfies(d -> assertThat(d.get("error")).isEqualTo(error.get().getClass().getName()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("errors")
+    void anErrorInASourceEndsTheRunWithItAfterTheRecordsReadBefore(Supplier<Throwable> error) throws Exception {
+        String name = "contract-source-" + error.get().getClass().getSimpleName();
+        List<Map<String, Object>> written = new CopyOnWriteArrayList<>();
+        DataSource failsAtFour = () -> new java.util.Iterator<>() {
+            int n;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Map<String, Object> next() {
+                if (++n == 4) {
+                    throw sneaky(error.get());
+                }
+                return new java.util.HashMap<>(Map.of("n", n));
+            }
+        };
+
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> sluice.pipeline(name)
+                .from(DataSource.named("gauges", failsAtFour))
+                .batch(10, Duration.ofMillis(100))
+                .to(batch -> written.addAll(batch))
+                .run())
+                .hasMessageStartingWith("Source gauges of pipeline " + name + " failed after 3 records: "
+                        + error.get().getClass().getName())
+                .hasCauseInstanceOf(error.get().getClass()));
+        assertThat(numbers(written)).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void anOutOfMemoryErrorStopsThePipelineReadinessSaysWhyAndNothingIsDeadLettered() throws Exception {
+        String name = "contract-out-of-memory";
+        java.nio.file.Files.deleteIfExists(DLQ.resolve(name + ".jsonl"));
+        List<Map<String, Object>> written = new CopyOnWriteArrayList<>();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> sluice.pipeline(name)
+                .from(() -> records(10).iterator())
+                .transform(record -> {
+                    if (((Number) record.get("n")).intValue() == 5) {
+                        throw new OutOfMemoryError("Java heap space (thrown by the test)");
+                    }
+                    return record;
+                })
+                .batch(4, Duration.ofMillis(200))
+                .to(batch -> written.addAll(batch))
+                .run()).hasMessageContaining("could not settle every record"));
+
+        // the record it hit is not the record's fault: read again after a restart, never dead-lettered
+        assertThat(PipelineFiles.deadLetters(DLQ.resolve(name + ".jsonl"))).isEmpty();
+        assertThat(numbers(written)).doesNotContain(5L);
+        Management.given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'sluice-dependencies' }.data.'pipeline " + name + "'",
+                        is("stopped: java.lang.OutOfMemoryError in stage transform#1; start it again or restart the "
+                                + "service"));
+
+        // started again, it runs and readiness is back
+        RunMetrics again = sluice.pipeline(name).from(() -> records(3).iterator()).batch(4, Duration.ofMillis(200))
+                .to(batch -> written.addAll(batch)).run();
+        assertThat(again.recordsProcessed()).isEqualTo(3);
+        Management.given().get("/q/health/ready").then().statusCode(200);
     }
 
     @SuppressWarnings("unchecked")
