@@ -1,6 +1,9 @@
 package dev.sluice.app;
 
+import dev.sluice.ops.DeadLetters;
 import dev.sluice.ops.PipelineReport;
+import dev.sluice.ops.PipelinesResource;
+import dev.sluice.record.FatalError;
 import dev.sluice.record.UnavailableException;
 import dev.sluice.source.JsonLinesSplitter;
 import dev.sluice.stage.FieldEquals;
@@ -40,11 +43,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
         // bean: / method: pipelines call their methods by name
         Fields.class, JsonLinesSplitter.class,
         // exceptions the error handling matches by type
-        InvalidRecordException.class, StageException.class, UnavailableException.class,
+        InvalidRecordException.class, StageException.class, UnavailableException.class, FatalError.class,
         // named in configuration (camel.component.kafka.*-deserializer) and made by the Kafka client
         ByteArrayDeserializer.class, ByteArraySerializer.class,
-        // written as JSON by /pipelines
-        PipelineReport.class })
+        // written and read as JSON by /pipelines
+        PipelineReport.class, DeadLetters.Outcome.class, PipelinesResource.ReplayRequest.class })
 public final class ReflectionConfiguration {
 
     private ReflectionConfiguration() {

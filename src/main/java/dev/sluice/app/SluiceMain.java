@@ -20,7 +20,9 @@ import jakarta.inject.Inject;
  * <li>{@code sql [statement]}: run SQL on the sink database and print what it returns ({@link SqlCommand}); nothing
  * else is started;</li>
  * <li>{@code credentials <user> <roles>}: the configuration lines of an API user, its password read from standard
- * input; nothing is started.</li>
+ * input; nothing is started;</li>
+ * <li>{@code dead-letters list|show|replay <pipeline>}: a running service's dead letters, through its API
+ * ({@link DeadLettersCommand}); nothing is started.</li>
  * </ul>
  * Any other word, or {@code --help}, prints the usage and exits 2 without starting anything.
  *
@@ -65,7 +67,9 @@ public class SluiceMain implements QuarkusApplication {
               sql [statement]             run SQL on the sink database (statements on standard input without one)
               validate [dir] [--connect]  check the pipelines of a routes directory without running them
               test [dir]                  run the fixture tests in <dir>/tests (default: the routes directory)
-              credentials <user> <roles>  print the configuration lines of an API user (password on standard input)""";
+              credentials <user> <roles>  print the configuration lines of an API user (password on standard input)
+              dead-letters list|show|replay <pipeline> ...
+                                          a running service's dead letters: list, show one, replay (dead-letters --help)""";
 
     public static void main(String... args) throws Exception {
         String command = args.length == 0 ? "serve" : args[0];
@@ -74,6 +78,7 @@ public class SluiceMain implements QuarkusApplication {
             case "credentials" -> System.exit(credentials(args));
             case "sql" -> System.exit(SqlCommand.run(args));
             case "validate" -> System.exit(ValidateCommand.run(args));
+            case "dead-letters" -> System.exit(DeadLettersCommand.run(args));
             case "test" -> {
                 fixtureSettings(args);
                 Quarkus.run(SluiceMain.class, args);

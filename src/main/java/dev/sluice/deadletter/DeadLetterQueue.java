@@ -103,6 +103,7 @@ public class DeadLetterQueue {
         if (!origin.deadLettering()) {
             return;
         }
+        origin.deadLetterReason(stage + ": " + reason(error));
         if (origin.location() instanceof Location.TopicOffset record) {
             sendToTopic(origin, record, stage, error);
             return;
@@ -145,6 +146,9 @@ public class DeadLetterQueue {
                 Map.entry("reason", reason(error)),
                 Map.entry("exception.class", cause(error).getClass().getName()),
                 Map.entry("time", Instant.now().toString())));
+        if (origin.replayOf() != null) {
+            headers.add(Map.entry("replayed.from", origin.replayOf()));
+        }
         int keyBytes = record.key() == null ? 0 : record.key().length;
         int headerBytes = headers.stream().mapToInt(h -> h.getKey().length() + h.getValue().length() + 32).sum();
         if (keyBytes + payload.length + headerBytes + CUT_HEADERS_BYTES > maxTopicRecordBytes) {
@@ -197,6 +201,9 @@ public class DeadLetterQueue {
         entry.put("stage", stage);
         entry.put("reason", reason(error));
         entry.put("error", cause(error).getClass().getName());
+        if (origin.replayOf() != null) {
+            entry.put("replayed_from", origin.replayOf());
+        }
         String text = utf8(origin.payload());
         if (text != null) {
             entry.put("payload", text);
@@ -238,7 +245,7 @@ public class DeadLetterQueue {
         return message != null ? message : cause.getClass().getSimpleName();
     }
 
-    private static String utf8(byte[] bytes) {
+    static String utf8(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();

@@ -28,6 +28,8 @@ public final class PipelineStats {
     private final Counter updated;
     private final Counter fieldsDropped;
     private final DistributionSummary batchSizes;
+    private final Map<String, java.util.concurrent.atomic.LongAdder> batchReasons =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Timer latency;
     private final MeterRegistry registry;
     /** By stage, then outcome: two lookups and no key built per record. */
@@ -142,8 +144,21 @@ public final class PipelineStats {
      */
     public void batchWritten(int size, String reason) {
         batchSizes.record(size);
+        batchReasons.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
         Counter.builder("sluice.batches").description("Batches written to the sink, by the reason they were closed")
                 .tag("pipeline", name).tag("reason", reason).register(registry).increment();
+    }
+
+    /** Batches written so far, by why they were closed ({@code size}, {@code time}, {@code shutdown}). */
+    public Map<String, Long> batchesByReason() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        batchReasons.forEach((reason, count) -> counts.put(reason, count.sum()));
+        return counts;
+    }
+
+    /** The mean size of the batches written so far, 0 before the first. */
+    public double meanBatchSize() {
+        return batchSizes.count() == 0 ? 0 : batchSizes.mean();
     }
 
     /** Records of the pipeline's Kafka topics not committed yet; registers the gauge on first use. */

@@ -142,6 +142,11 @@ public class ErrorBudget implements SettleListener {
     }
 
     private static String name(String pipeline) {
+        return healthName(pipeline);
+    }
+
+    /** The name readiness gives a pipeline's problem. */
+    static String healthName(String pipeline) {
         return "pipeline " + pipeline;
     }
 

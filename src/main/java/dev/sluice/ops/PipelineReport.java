@@ -21,14 +21,22 @@ public record PipelineReport(
         @JsonProperty("duration_seconds") double durationSeconds,
         double throughput,
         @JsonProperty("consumer_lag") @JsonInclude(JsonInclude.Include.NON_NULL) Long consumerLag,
-        @JsonProperty("routes_problems") @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> routesProblems) {
+        @JsonProperty("routes_problems") @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> routesProblems,
+        @JsonProperty("mean_batch_size") double meanBatchSize,
+        @JsonProperty("batches_by_reason") java.util.Map<String, Long> batchesByReason,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String problem) {
 
+    /**
+     * @param problem why the pipeline is not running as it should (paused by its error budget, stopped by a fatal
+     *                error), or null
+     */
     static PipelineReport of(String name, String source, String status, PipelineStats stats,
-            java.util.List<String> routesProblems) {
+            java.util.List<String> routesProblems, String problem) {
         return new PipelineReport(name, source, status, stats.recordsRead(), stats.recordsProcessed(),
                 stats.recordsFiltered(), stats.errors(), stats.duplicates(), stats.conflicts(),
                 stats.rowsWritten(), stats.updated(), stats.fieldsDropped(), round(stats.durationSeconds()),
-                round(stats.throughput()), stats.consumerLag(), routesProblems);
+                round(stats.throughput()), stats.consumerLag(), routesProblems, round(stats.meanBatchSize()),
+                stats.batchesByReason(), problem);
     }
 
     private static double round(double value) {

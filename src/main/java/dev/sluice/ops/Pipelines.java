@@ -6,7 +6,10 @@ import dev.sluice.metrics.PipelineStats;
 import java.util.List;
 import java.util.Optional;
 
+import dev.sluice.dependency.DependencyHealth;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import org.eclipse.microprofile.health.Readiness;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 
@@ -24,11 +27,19 @@ public class Pipelines {
     private final CamelContext camel;
     private final PipelineMetrics metrics;
     private final RoutesGuard routes;
+    private final DependencyHealth health;
 
-    public Pipelines(CamelContext camel, PipelineMetrics metrics, RoutesGuard routes) {
+    public Pipelines(CamelContext camel, PipelineMetrics metrics, RoutesGuard routes,
+            @Readiness DependencyHealth health) {
         this.camel = camel;
         this.metrics = metrics;
         this.routes = routes;
+        this.health = health;
+    }
+
+    /** What readiness reports failing now, by name (the database, a dead-letter file, a paused pipeline, …). */
+    public Map<String, String> problems() {
+        return health.failures();
     }
 
     public List<Route> routes() {
@@ -56,13 +67,17 @@ public class Pipelines {
 
     private PipelineReport ended(PipelineStats stats) {
         return PipelineReport.of(stats.name(), stats.endedSource(), stats.endedStatus(), stats,
-                routes.currentProblems());
+                routes.currentProblems(), problem(stats.name()));
     }
 
     private PipelineReport report(Route route) {
         String status = camel.getRouteController().getRouteStatus(route.getRouteId()).name();
         return PipelineReport.of(route.getRouteId(), route.getEndpoint().getEndpointBaseUri(), status,
-                metrics.pipeline(route.getRouteId()), routes.currentProblems());
+                metrics.pipeline(route.getRouteId()), routes.currentProblems(), problem(route.getRouteId()));
+    }
+
+    private String problem(String pipeline) {
+        return health.failures().get(ErrorBudget.healthName(pipeline));
     }
 
     static boolean isPipeline(Route route) {

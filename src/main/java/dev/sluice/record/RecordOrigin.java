@@ -49,6 +49,10 @@ public final class RecordOrigin implements Synchronization {
     private final Cut cut;
     private final String sender;
     private volatile String hash;
+    /** The dead letter this record is a replay of, or null. */
+    private volatile String replayOf;
+    /** Why the record was dead-lettered, once it was. */
+    private volatile String deadLetterReason;
     private final long readNanos = System.nanoTime();
     private final AtomicReference<State> state = new AtomicReference<>(State.IN_FLIGHT);
 
@@ -139,6 +143,41 @@ public final class RecordOrigin implements Synchronization {
     /** Who handed the record in over HTTP, or null. */
     public String sender() {
         return sender;
+    }
+
+    /** Marks the record as the replay of dead letter {@code id}: its dead letter, if it fails again, says so. */
+    public RecordOrigin replayOf(String id) {
+        this.replayOf = id;
+        return this;
+    }
+
+    /** The dead letter this record replays, or null. */
+    public String replayOf() {
+        return replayOf;
+    }
+
+    /** Why the dead-letter queue got the record (set before it settles as dead-lettered). */
+    public void deadLetterReason(String reason) {
+        this.deadLetterReason = reason;
+    }
+
+    /**
+     * What became of the record: {@code written}, {@code filtered}, {@code dead-lettered}, {@code abandoned} (read
+     * again later), or {@code in flight}.
+     */
+    public String outcome() {
+        return switch (state.get()) {
+            case WRITTEN -> "written";
+            case DROPPED -> "filtered";
+            case DEAD_LETTERED -> "dead-lettered";
+            case ABANDONED -> "abandoned";
+            default -> "in flight";
+        };
+    }
+
+    /** Why the record was dead-lettered, or null. */
+    public String deadLetterReason() {
+        return deadLetterReason;
     }
 
     /** The record joined a batch: from now on the sink settles it. */

@@ -46,6 +46,11 @@ public class JsonLinesSplitter {
     }
 
     public Iterator<RecordOrigin> split(Exchange file) throws FileAttempts.QuarantinedException {
+        Replay replay = file.getProperty(Replay.PROPERTY, Replay.class);
+        if (replay != null) {
+            file.setProperty(InputProgress.PROPERTY, replay.progress());
+            return replay.records().iterator();
+        }
         String route = file.getFromRouteId();
         PipelineStats pipeline = metrics.pipeline(route);
         String source = file.getIn().getHeader(Exchange.FILE_PATH, String.class);

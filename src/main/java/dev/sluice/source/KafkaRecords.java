@@ -41,6 +41,9 @@ public class KafkaRecords implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        if (exchange.getIn().getBody() instanceof RecordOrigin) {
+            return; // a replayed dead letter: a record already, acknowledged to its replay, not to the topic
+        }
         String pipeline = exchange.getFromRouteId();
         KafkaOffsetCommitter committer = pipelines.committer(pipeline);
         if (committer == null) {

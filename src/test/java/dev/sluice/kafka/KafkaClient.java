@@ -52,6 +52,17 @@ public final class KafkaClient implements AutoCloseable {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
     }
 
+    /** Creates the topic unless an earlier test class of the run did. */
+    public void createTopicIfAbsent(String topic, int partitions) throws ExecutionException, InterruptedException {
+        try {
+            createTopic(topic, partitions);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
     /** Sends the records in order and waits for every acknowledgement. */
     public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records)
             throws ExecutionException, InterruptedException {

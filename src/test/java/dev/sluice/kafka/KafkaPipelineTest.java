@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 import dev.sluice.Metrics;
 import dev.sluice.Servers;
@@ -30,7 +29,6 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,13 +57,7 @@ class KafkaPipelineTest {
     static void topics() throws Exception {
         kafka = new KafkaClient();
         for (String topic : List.of(KafkaProfile.TOPIC, KafkaProfile.STAGE_FAILURE_TOPIC)) {
-            try {
-                kafka.createTopic(topic, 3);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
+            kafka.createTopicIfAbsent(topic, 3);
         }
     }
 

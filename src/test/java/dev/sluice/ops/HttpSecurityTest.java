@@ -73,6 +73,17 @@ class HttpSecurityTest {
                         + "robot-telemetry-http: it needs the role ingest or ingest:robot-telemetry-http"));
         given().auth().preemptive().basic("reader", "r-pass").post("/pipelines/robot-telemetry-etl/resume").then()
                 .statusCode(403);
+        given().auth().preemptive().basic("reader", "r-pass").contentType("application/json").body("{\"all\":true}")
+                .post("/pipelines/robot-telemetry-etl/dead-letters/replay").then().statusCode(403);
+        given().auth().preemptive().basic("reader", "r-pass").get("/pipelines/robot-telemetry-etl/dead-letters").then()
+                .statusCode(200);
+        // the live page and its files: the read role, like the API it polls
+        given().auth().preemptive().basic("reader", "r-pass").get("/").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("<title>Sluice"));
+        given().auth().preemptive().basic("reader", "r-pass").get("/service").then().statusCode(200);
+        given().auth().none().get("/").then().statusCode(401);
+        given().auth().none().get("/live/page.js").then().statusCode(401);
+        given().auth().preemptive().basic("stranger", "s-pass").get("/").then().statusCode(403);
         given().auth().preemptive().basic("stranger", "s-pass").contentType("application/json").body(RECORD).post(RECORDS)
                 .then().statusCode(403);
         given().auth().preemptive().basic("feeder", "f-pass").get("/pipelines").then().statusCode(403);

@@ -1,0 +1,189 @@
+package dev.sluice.ops;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.sluice.deadletter.DeadLetter;
+import dev.sluice.deadletter.DeadLetterStore;
+import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.record.InputProgress;
+import dev.sluice.record.RecordOrigin;
+import dev.sluice.source.Replay;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.jboss.logging.Logger;
+
+/**
+ * The dead letters of a pipeline, listed, filtered and sent back through the pipeline: a replayed record goes
+ * through the pipeline's own route (its parse step, stages and sink), as it was first read (same payload, same
+ * origin, so the idempotent write absorbs a second replay), and is acknowledged to the replay, never to its source.
+ * What became of each one (written, filtered, dead-lettered again and why) is noted beside the dead letters.
+ */
+@ApplicationScoped
+public class DeadLetters {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+    /** How long a replay waits for its records to be written. */
+    static final long SETTLE_SECONDS = 120;
+
+    /** What to list or replay; null fields match everything. */
+    public record Filter(String stage, String reason, Instant since, Instant until, Set<String> ids) {
+        boolean matches(DeadLetter letter) {
+            if (ids != null && !ids.contains(letter.id())) {
+                return false;
+            }
+            if (stage != null && !stage.equals(letter.stage())) {
+                return false;
+            }
+            if (reason != null && !letter.reason().toLowerCase(Locale.ROOT).contains(reason.toLowerCase(Locale.ROOT))) {
+                return false;
+            }
+            Instant time = Instant.parse(letter.time());
+            return (since == null || !time.isBefore(since)) && (until == null || time.isBefore(until));
+        }
+    }
+
+    /** One replayed dead letter: what became of it, and why if it failed again. */
+    public record Outcome(String id, String outcome, String reason) {
+    }
+
+    private final CamelContext camel;
+    private final DeadLetterStore store;
+    private final PipelineMetrics metrics;
+    private final MeterRegistry registry;
+
+    public DeadLetters(CamelContext camel, DeadLetterStore store, PipelineMetrics metrics, MeterRegistry registry) {
+        this.camel = camel;
+        this.store = store;
+        this.metrics = metrics;
+        this.registry = registry;
+    }
+
+    /** The dead letters of {@code pipeline} that match, newest first. */
+    public List<DeadLetter> list(String pipeline, Filter filter) {
+        return store.list(pipeline, topics(pipeline)).stream().filter(filter::matches).toList();
+    }
+
+    /**
+     * Sends the dead letters that match back through the pipeline and waits until each is settled; the pipeline must
+     * be running (paused by its error budget is fine: its route still takes replays).
+     */
+    public List<Outcome> replay(String pipeline, Filter filter) throws TimeoutException {
+        Route route = camel.getRoute(pipeline);
+        if (route == null || camel.getRouteController().getRouteStatus(pipeline).isStopped()) {
+            throw new IllegalStateException("Pipeline " + pipeline + " is not running: start it to replay its dead "
+                    + "letters");
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<RecordOrigin> records = new ArrayList<>();
+        InputProgress progress = new InputProgress();
+        for (DeadLetter letter : list(pipeline, filter)) {
+            String refused = letter.notReplayable();
+            if (refused != null) {
+                outcomes.add(new Outcome(letter.id(), "skipped", refused));
+                continue;
+            }
+            ids.add(letter.id());
+            records.add(new RecordOrigin(metrics.pipeline(pipeline), letter.location(), letter.payload(), progress,
+                    null, null).replayOf(letter.id()));
+        }
+        if (!records.isEmpty()) {
+            send(route, records, progress);
+            await(pipeline, progress);
+        }
+        for (int i = 0; i < records.size(); i++) {
+            RecordOrigin record = records.get(i);
+            Outcome outcome = new Outcome(ids.get(i), record.outcome(), record.deadLetterReason());
+            outcomes.add(outcome);
+            store.replayed(pipeline, outcome.id(), outcome.outcome(), outcome.reason());
+            Counter.builder("sluice.dead.letters.replayed").description("Dead letters replayed, by what became of them")
+                    .tag("pipeline", pipeline).tag("outcome", outcome.outcome()).register(registry).increment();
+        }
+        LOG.infof("Pipeline %s replayed %d dead letters: %s", pipeline, records.size(), summary(outcomes));
+        return outcomes;
+    }
+
+    /** Counts of outcomes by name, in a stable order. */
+    public static Map<String, Long> summary(List<Outcome> outcomes) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String name : List.of("written", "filtered", "dead-lettered", "abandoned", "in flight", "skipped")) {
+            long n = outcomes.stream().filter(o -> o.outcome().equals(name)).count();
+            if (n > 0) {
+                counts.put(name, n);
+            }
+        }
+        return counts;
+    }
+
+    /** A file pipeline's split takes the records at once; other routes take one record per exchange. */
+    private static void send(Route route, List<RecordOrigin> records, InputProgress progress) {
+        Consumer consumer = route.getConsumer();
+        if (route.getEndpoint().getEndpointUri().startsWith("file:")) {
+            Exchange exchange = consumer.createExchange(false);
+            exchange.setProperty(Replay.PROPERTY, new Replay(records, progress));
+            process(consumer, exchange);
+            return;
+        }
+        for (RecordOrigin record : records) {
+            Exchange exchange = consumer.createExchange(false);
+            exchange.getIn().setBody(record);
+            process(consumer, exchange);
+        }
+    }
+
+    private static void process(Consumer consumer, Exchange exchange) {
+        try {
+            consumer.getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        if (exchange.getException() != null) {
+            LOG.warnf("A replay through %s failed: %s", consumer.getEndpoint(), exchange.getException().getMessage());
+        }
+    }
+
+    private static void await(String pipeline, InputProgress progress) throws TimeoutException {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        if (progress.whenSettled(() -> settled.complete(null))) {
+            return;
+        }
+        try {
+            settled.get(SETTLE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("Interrupted while the replay of " + pipeline + " was written");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The topics a Kafka pipeline reads (their dead-letter topics hold its dead letters); none for other pipelines. */
+    private List<String> topics(String pipeline) {
+        Route route = camel.getRoute(pipeline);
+        if (route == null) {
+            return List.of();
+        }
+        String uri = route.getEndpoint().getEndpointUri();
+        if (!uri.startsWith("kafka:")) {
+            return List.of();
+        }
+        String path = uri.substring("kafka:".length()).replaceFirst("^//", "");
+        int query = path.indexOf('?');
+        return Arrays.asList((query < 0 ? path : path.substring(0, query)).split(","));
+    }
+}
