@@ -116,6 +116,14 @@ public interface SluiceConfig {
          */
         @WithDefault("4194304")
         long bytes();
+
+        /**
+         * Flush on idle: a batch also closes when its last record was the last its source had ready (the end of a
+         * file or of an HTTP request, the end of a Kafka poll), so a trickle is written at once instead of at the end
+         * of the window; a flood still fills batches. Records handed in by Java code keep to size and window.
+         */
+        @WithDefault("true")
+        boolean flushOnIdle();
     }
 
     interface Source {

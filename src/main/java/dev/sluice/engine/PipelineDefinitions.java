@@ -41,7 +41,8 @@ import org.apache.camel.quarkus.main.events.BeforeConfigure;
  * <li>the completion timeout becomes a window from the batch's first record ({@link BatchWindow}), checked every
  * 100 ms;</li>
  * <li>a batch also closes when its records reach {@code sluice.pipelines.<route>.batch-bytes} (default
- * {@code sluice.batch.bytes}) bytes ({@link BatchBytes});</li>
+ * {@code sluice.batch.bytes}) bytes, and when its source has nothing more ready ({@code sluice.batch.flush-on-idle},
+ * {@link BatchCompletion});</li>
  * <li>open batches are written when the pipeline stops ({@code forceCompletionOnStop});</li>
  * <li>options that discard records by design are refused, so such a route fails to start.</li>
  * </ul>
@@ -207,7 +208,7 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
             aggregate.forceCompletionOnStop();
         }
         if (aggregate.getCompletionPredicate() == null) {
-            aggregate.completionPredicate(new BatchBytes(batchBytes(route)));
+            aggregate.completionPredicate(new BatchCompletion(batchBytes(route), config.batch().flushOnIdle()));
         }
     }
 

@@ -103,6 +103,7 @@ public class DeadLetters {
                     null, null).replayOf(letter.id()));
         }
         if (!records.isEmpty()) {
+            records.get(records.size() - 1).lastReady(true); // written at once, not at the end of a window
             send(route, records, progress);
             await(pipeline, progress);
         }

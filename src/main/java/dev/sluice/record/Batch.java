@@ -15,12 +15,19 @@ public final class Batch {
     private final List<Entry> entries = new ArrayList<>();
     private final long startedNanos = System.nanoTime();
     private long bytes;
+    private boolean sourceIdle;
 
     /** Adds a record; from now on its sink settles it. */
     public void add(Map<String, Object> record, RecordOrigin origin) {
         entries.add(new Entry(record, origin));
         bytes += origin.payload().length;
+        sourceIdle = origin.lastReady();
         origin.batched();
+    }
+
+    /** The last record added was the last its source had ready: nothing more is coming soon. */
+    public boolean sourceIdle() {
+        return sourceIdle;
     }
 
     /** The records' size as read, in bytes: what a batch's byte limit counts. */

@@ -53,6 +53,8 @@ public final class RecordOrigin implements Synchronization {
     private volatile String replayOf;
     /** Why the record was dead-lettered, once it was. */
     private volatile String deadLetterReason;
+    /** The source had nothing more ready after this record (the end of a file, of a Kafka poll). */
+    private volatile boolean lastReady;
     private final long readNanos = System.nanoTime();
     private final AtomicReference<State> state = new AtomicReference<>(State.IN_FLIGHT);
 
@@ -143,6 +145,19 @@ public final class RecordOrigin implements Synchronization {
     /** Who handed the record in over HTTP, or null. */
     public String sender() {
         return sender;
+    }
+
+    /**
+     * Marks the record as the last its source had ready (the end of a file, of a Kafka poll, of a feed's queue): the
+     * batch it joins is written without waiting for its window (flush on idle).
+     */
+    public RecordOrigin lastReady(boolean last) {
+        this.lastReady = last;
+        return this;
+    }
+
+    public boolean lastReady() {
+        return lastReady;
     }
 
     /** Marks the record as the replay of dead letter {@code id}: its dead letter, if it fails again, says so. */

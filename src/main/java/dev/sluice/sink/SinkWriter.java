@@ -71,13 +71,16 @@ public final class SinkWriter implements Processor {
         write(exchange.getIn().getMandatoryBody(Batch.class), closedBy(exchange));
     }
 
-    /** Why the aggregator closed the batch on {@code exchange}: {@code size}, {@code time} or {@code shutdown}. */
+    /**
+     * Why the aggregator closed the batch on {@code exchange}: {@code size}, {@code time}, {@code bytes}, {@code idle}
+     * (its source had nothing more ready) or {@code shutdown}.
+     */
     static String closedBy(Exchange exchange) {
         String completedBy = exchange.getProperty(ExchangePropertyKey.AGGREGATED_COMPLETED_BY, "unknown", String.class);
         return switch (completedBy) {
             case "timeout", "interval" -> "time";
             case "force" -> "shutdown";
-            case "predicate" -> "bytes";
+            case "predicate" -> exchange.getIn().getBody() instanceof Batch batch && batch.sourceIdle() ? "idle" : "bytes";
             default -> completedBy;
         };
     }

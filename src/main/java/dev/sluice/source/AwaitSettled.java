@@ -1,5 +1,9 @@
 package dev.sluice.source;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
 import dev.sluice.record.InputProgress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -10,12 +14,21 @@ import org.apache.camel.support.AsyncProcessorSupport;
 /**
  * The last step of a file pipeline: it completes the file's exchange, and so lets Camel move the file to the
  * done directory, only once every record split from the file is written, dead-lettered or dropped, and only if the
- * file did not change while it was read (else it fails, stays, and is read again whole). It waits
+ * file did not change while it was read, nor within {@link #QUIET_MILLIS} after (else it fails, stays, and is read
+ * again whole). It waits
  * without holding a thread, so the next file is read meanwhile and its records fill the same batches.
  */
 @ApplicationScoped
 @Named("awaitSettled")
 public class AwaitSettled extends AsyncProcessorSupport {
+
+    /** As the file consumer's {@code readLockMinAge}: how long a file must not change to count as written whole. */
+    static final long QUIET_MILLIS = FileConsumerOptions.READ_LOCK_MIN_AGE_MILLIS;
+    private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "Sluice file settle");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final FileAttempts attempts;
 
@@ -32,11 +45,28 @@ public class AwaitSettled extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        if (progress.whenSettled(() -> complete(exchange, progress, callback, false))) {
-            complete(exchange, progress, callback, true);
-            return true;
+        long readToEnd = System.nanoTime();
+        if (progress.whenSettled(() -> afterQuiet(exchange, progress, callback, readToEnd, false))) {
+            return afterQuiet(exchange, progress, callback, readToEnd, true);
         }
         return false;
+    }
+
+    /**
+     * Completes once the file has stayed as it was for {@link #QUIET_MILLIS} after it was read to its end: its
+     * records may be written at once (flush on idle), but a writer that only paused must not see its file moved to
+     * done without the rest. True if it completed now.
+     */
+    private boolean afterQuiet(Exchange exchange, InputProgress progress, AsyncCallback callback, long readToEnd,
+            boolean sync) {
+        boolean read = exchange.getProperty(JsonLinesSplitter.ATTEMPT) != null; // not a replay of dead letters
+        long wait = read ? QUIET_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readToEnd) : 0;
+        if (wait > 0) {
+            LATER.schedule(() -> complete(exchange, progress, callback, false), wait, TimeUnit.MILLISECONDS);
+            return false;
+        }
+        complete(exchange, progress, callback, sync);
+        return true;
     }
 
     private void complete(Exchange exchange, InputProgress progress, AsyncCallback callback, boolean sync) {

@@ -20,6 +20,9 @@ import java.util.Map;
  */
 public final class FileConsumerOptions {
 
+    /** A file is read once it has not changed for this long. */
+    static final long READ_LOCK_MIN_AGE_MILLIS = 1000;
+
     private FileConsumerOptions() {
     }
 
@@ -28,7 +31,7 @@ public final class FileConsumerOptions {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("include", "RAW(.*\\.jsonl)");
         options.put("readLock", "changed");
-        options.put("readLockMinAge", "1000");
+        options.put("readLockMinAge", Long.toString(READ_LOCK_MIN_AGE_MILLIS));
         options.put("readLockCheckInterval", "250");
         options.put("sortBy", "RAW(file:modified;file:name)");
         options.put("initialDelay", "0");

@@ -83,7 +83,7 @@ public class JsonLinesSplitter {
         public RecordOrigin next() {
             LineReader.Line line = lines.next();
             return new RecordOrigin(pipeline, new Location.FileLine(source, line.number()), line.bytes(), progress,
-                    line.cut(), sender);
+                    line.cut(), sender).lastReady(!lines.hasNext());
         }
 
         @Override

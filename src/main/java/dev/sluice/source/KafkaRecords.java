@@ -63,7 +63,7 @@ public class KafkaRecords implements Processor {
         RecordOrigin origin = new RecordOrigin(metrics.pipeline(pipeline),
                 new Location.TopicOffset(topic, partition, offset, key),
                 cut != null ? Cut.head(value, maxRecordBytes) : value, committer.ack(topic, partition, offset), cut,
-                null);
+                null).lastReady(exchange.getIn().getHeader(KafkaConstants.LAST_POLL_RECORD, false, Boolean.class));
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setBody(origin);
     }

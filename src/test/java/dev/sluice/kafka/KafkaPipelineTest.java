@@ -140,6 +140,21 @@ class KafkaPipelineTest {
     }
 
     @Test
+    void aTrickleIsWrittenAtTheEndOfItsPollNotAtTheEndOfTheWindow() throws Exception {
+        double byIdle = dev.sluice.Metrics.batches(STREAM, "idle");
+        double byTime = dev.sluice.Metrics.batches(STREAM, "time");
+
+        kafka.produce(List.of(new ProducerRecord<>(KafkaProfile.TOPIC, utf8("t-1"),
+                utf8("{\"robot_id\":\"t-1\",\"ts\":\"2026-12-01T10:00:00Z\",\"seq\":1,\"status\":\"active\"}"))));
+        kafka.awaitCommittedToEnd(KafkaProfile.STREAM_GROUP, KafkaProfile.TOPIC, TIMEOUT);
+
+        assertThat(rows.count("robot_telemetry WHERE robot_id = 't-1'")).isEqualTo(1);
+        // flush on idle: the batch closed because the poll had nothing more, not because its window passed
+        assertThat(dev.sluice.Metrics.batches(STREAM, "idle") - byIdle).isGreaterThanOrEqualTo(1.0);
+        assertThat(dev.sluice.Metrics.batches(STREAM, "time")).isEqualTo(byTime);
+    }
+
+    @Test
     void aStageThatThrowsDeadLettersOnlyItsRecord_andNoProducerHeaderReachesAStep() throws Exception {
         ProducerRecord<byte[], byte[]> withHeaders = new ProducerRecord<>(KafkaProfile.STAGE_FAILURE_TOPIC, utf8("a"),
                 utf8("{\"robot_id\":\"r-0201\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\"}"));
