@@ -150,7 +150,7 @@ final class Report {
         md.append("## Latency, Kafka → PostgreSQL\n\n")
                 .append(String.format(Locale.ROOT, "Records sent at a fixed %,d a second for %d s, each stamped with "
                         + "the time it was sent (`ts`); latency is `written_at − ts` of its row. The first %d s are "
-                        + "warm-up and left out. Batches complete at 1000 records or after 1 s.%n%n",
+                        + "warm-up and left out. Batches complete at 1000 records, after 1 s, or (Sluice) when a poll has nothing more: flush on idle.%n%n",
                         Bench.LATENCY_RATE, Bench.LATENCY_SECONDS, Bench.LATENCY_WARMUP_SECONDS))
                 .append("| Contender | p50 ms | p99 ms |\n|---|---|---|\n");
         for (Contender contender : bench.contenders) {
