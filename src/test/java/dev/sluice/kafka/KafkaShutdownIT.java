@@ -45,6 +45,8 @@ class KafkaShutdownIT {
                     .env("SLUICE_PIPELINES_ROBOT_TELEMETRY_STREAM_GROUP_ID", group)
                     .env("SLUICE_PIPELINES_ROBOT_TELEMETRY_STREAM_BATCH_SIZE", "100000")
                     .env("SLUICE_PIPELINES_ROBOT_TELEMETRY_STREAM_BATCH_TIMEOUT", "600000")
+                    // every record stays in the one open batch: not written at the end of a poll either
+                    .env("SLUICE_BATCH_FLUSH_ON_IDLE", "false")
                     .env("SLUICE_PIPELINES_ROBOT_TELEMETRY_ENRICHED_TOPIC", "shutdown.unused." + run)
                     .start(18183)) {
             kafka.produce(lines.stream().map(l -> new ProducerRecord<byte[], byte[]>(topic,
