@@ -25,8 +25,8 @@ import org.jboss.logging.Logger;
  * The sink database, chosen at run time by {@code sluice.db.url}: PostgreSQL, or the embedded H2 (in its PostgreSQL
  * mode) by default. Those two only: the writes rely on PostgreSQL's {@code INSERT ... ON CONFLICT} and {@code COPY}.
  * The pool is built here rather than by Quarkus so one image serves both without a rebuild. The tables come from
- * {@link Migrations}, applied at start-up, or at the first connection when the database is down then (the service
- * starts and reports not-ready meanwhile).
+ * {@link Migrations}, applied at start-up (begun as soon as this bean exists, while Camel starts), or at the first
+ * connection when the database is down then (the service starts and reports not-ready meanwhile).
  */
 @ApplicationScoped
 @Unremovable // found once by the stages pipelines declare as beans, which CDI cannot see
@@ -54,6 +54,19 @@ public class Database {
                             return factory;
                         }));
         this.dataSource = AgroalDataSource.from(supplier);
+        // the migrations start now, beside Camel's start-up, not after it: connection() waits for them, and
+        // migrateAtStart (at the latest) reports how they ended
+        Thread early = new Thread(this::migrateEarly, "Sluice migrations");
+        early.setDaemon(true);
+        early.start();
+    }
+
+    private void migrateEarly() {
+        try {
+            ensureSchema();
+        } catch (RuntimeException e) {
+            LOG.debugf("Migrations at construction failed, tried again at start-up: %s", e.getMessage());
+        }
     }
 
     /** A pooled connection; the schema is in place once this returns. */

@@ -60,6 +60,12 @@ public final class Bench {
     final List<Run> results = new ArrayList<>();
     final List<Latency> latencies = new ArrayList<>();
     final List<Double> readySeconds = new ArrayList<>();
+    /**
+     * The start-up anchors (bench/startup-*): a stock Camel Quarkus application with Sluice's versions and extensions
+     * and one YAML route, and a bare Quarkus REST + health application; seconds to ready, run by run.
+     */
+    static final List<String> ANCHORS = List.of("camel-quarkus", "quarkus-rest");
+    final Map<String, List<Double>> anchorReadySeconds = new LinkedHashMap<>();
     final String id = Long.toString(System.currentTimeMillis(), 36);
     Telemetry.Sample sample;
     Path file;
@@ -142,6 +148,11 @@ public final class Bench {
                 if (contenders.contains(Contender.SLUICE)) {
                     readySeconds.add(sluiceReady(run));
                     log("run %d sluice ready in %.3f s", run, readySeconds.get(readySeconds.size() - 1));
+                    for (String anchor : ANCHORS) {
+                        double seconds = anchorReady(run, anchor);
+                        anchorReadySeconds.computeIfAbsent(anchor, a -> new ArrayList<>()).add(seconds);
+                        log("run %d %s ready in %.3f s", run, anchor, seconds);
+                    }
                 }
             }
         }
@@ -321,13 +332,27 @@ public final class Bench {
         String name = id + "-" + run + "-ready";
         Map<String, String> env = new LinkedHashMap<>();
         env.put("BENCH_INPUT", WORK.resolve("in-" + name).toString());
-        ProcessBuilder builder = Contender.SLUICE.command("ready", env);
+        return ready(name, Contender.SLUICE.command("ready", env));
+    }
+
+    /** Seconds from launching a start-up anchor, packaged as Sluice is, to /q/health/ready answering 200. */
+    double anchorReady(int run, String anchor) throws Exception {
+        String name = id + "-" + run + "-ready-" + anchor;
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                HEAP, "-jar", Path.of("bench", "startup-" + anchor, "target", "quarkus-app", "quarkus-run.jar").toString());
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(Contender.SLUICE_PORT));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(Contender.SLUICE_MANAGEMENT_PORT));
+        builder.environment().put("ANCHOR_INPUT_DIR", WORK.resolve("in-" + name).toString());
+        return ready(name, builder);
+    }
+
+    private double ready(String name, ProcessBuilder builder) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long start = System.nanoTime();
         Process process = start(builder, name);
         try {
             while (true) {
-                check(process.isAlive(), "Sluice exited, see " + WORK.resolve(name + ".log"));
+                check(process.isAlive(), name + " exited, see " + WORK.resolve(name + ".log"));
                 try {
                     HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(
                             "http://127.0.0.1:" + Contender.SLUICE_MANAGEMENT_PORT + "/q/health/ready")).build(),
