@@ -68,7 +68,18 @@ class ErrorBudgetTest {
         String reason = Management.given().get("/q/health/ready").then().extract()
                 .path("checks.find { it.name == 'sluice-dependencies' }.data.'pipeline robot-telemetry-etl'");
         assertThat(reason).startsWith("paused: ").contains("of the last").contains("dead-lettered within PT1M");
+        // what the live page shows beside the status, and why it offers Resume
+        when().get("/pipelines/robot-telemetry-etl").then().body("problem", is(reason));
+        when().get("/service").then().body("problems.'pipeline robot-telemetry-etl'", is(reason));
         Management.given().get("/q/health/live").then().statusCode(200);
+
+        // a paused pipeline still takes replays: its route runs, only its source is suspended
+        String id = given().queryParam("reason", "not JSON").queryParam("limit", 1000)
+                .get("/pipelines/robot-telemetry-etl/dead-letters").then().statusCode(200).extract().jsonPath()
+                .getString("dead_letters.find { it.payload == 'not json 0' }.id");
+        given().contentType("application/json").body(Map.of("ids", java.util.List.of(id)))
+                .post("/pipelines/robot-telemetry-etl/dead-letters/replay").then().statusCode(200)
+                .body("results[0].outcome", is("dead-lettered"));
 
         byte[] good = ("{\"robot_id\":\"b-1\",\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"active\","
                 + "\"temperature_c\":20.0}\n").getBytes(StandardCharsets.UTF_8);
