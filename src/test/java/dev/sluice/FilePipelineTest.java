@@ -91,7 +91,8 @@ class FilePipelineTest {
             assertThat(entry).containsEntry("pipeline", ETL).containsEntry("source", source);
             assertThat(Instant.parse((String) entry.get("time"))).isBetween(start, Instant.now());
             Map<String, Object> comparable = new LinkedHashMap<>(entry);
-            comparable.keySet().removeAll(List.of("pipeline", "source", "time"));
+            assertThat((String) entry.get("id")).startsWith("file:");
+            comparable.keySet().removeAll(List.of("id", "pipeline", "source", "time"));
             // the database's own words differ between H2 and PostgreSQL; the SQLState does not
             comparable.computeIfPresent("reason", (k, v) -> ((String) v).startsWith("database refused")
                     ? ((String) v).substring(0, ((String) v).indexOf("):") + 1) : v);

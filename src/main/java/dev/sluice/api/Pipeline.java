@@ -218,8 +218,8 @@ public final class Pipeline {
         api.started(this);
         stats().ended(null, null);
         try {
-            source.prepare(this);
             template = api.camel().createProducerTemplate();
+            source.prepare(this);
             api.camel().addRoutes(new RouteBuilder(api.camel()) {
                 @Override
                 public void configure() {
@@ -246,8 +246,9 @@ public final class Pipeline {
                 private ProcessorDefinition<?> concurrent(Step step, ProcessorDefinition<?> current) {
                     String after = name + "-concurrent-" + (laterRoutes.size() + 1);
                     Endpoint next = getContext().getEndpoint("direct:" + after);
+                    ProducerTemplate sender = template; // this run's: a later run has its own
                     ConcurrentStage stage = new ConcurrentStage(step.async, step.concurrency,
-                            exchange -> template.send(next, exchange));
+                            exchange -> sender.send(next, exchange));
                     current.process(stage);
                     laterRoutes.add(after);
                     concurrentStages.add(stage);
@@ -256,8 +257,11 @@ public final class Pipeline {
             });
         } catch (Exception e) {
             laterRoutes.clear();
+            concurrentStages.forEach(ConcurrentStage::close);
             concurrentStages.clear();
-            template.close();
+            if (template != null) {
+                template.close();
+            }
             api.stopped(this);
             throw e;
         }
@@ -275,6 +279,7 @@ public final class Pipeline {
                     LOG.warnf("Pipeline %s stopped with records still in stage %s: they are read again", name,
                             stage.name());
                 }
+                stage.close();
             }
             for (String later : laterRoutes) {
                 api.camel().getRouteController().stopRoute(later);

@@ -124,6 +124,7 @@ public class DeadLetterQueue {
      */
     public void sendFile(String pipeline, String source, String movedTo, String reason) {
         Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("id", newId());
         entry.put("time", Instant.now().toString());
         entry.put("pipeline", pipeline);
         entry.put("source", source);
@@ -191,6 +192,7 @@ public class DeadLetterQueue {
 
     private void appendToFile(RecordOrigin origin, String stage, Throwable error) {
         Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("id", newId());
         entry.put("time", Instant.now().toString());
         entry.put("pipeline", origin.pipeline());
         entry.put("source", origin.source());
@@ -231,6 +233,11 @@ public class DeadLetterQueue {
             health.failing(dependency, e, files::writable);
             throw new UncheckedIOException("Cannot write the dead-letter file of " + pipeline + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A dead letter's id in a file: its own, so it survives the file's rotation (a topic's is its offset). */
+    private static String newId() {
+        return "file:" + java.util.UUID.randomUUID();
     }
 
     /** The cause a user needs to read: the wrapped exception of a failed stage, else the error itself. */

@@ -43,7 +43,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public class DeadLetterStore {
 
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
-    private static final Pattern ROTATED = Pattern.compile("\\.\\d{8}-\\d{9}\\.jsonl");
+    private static final Pattern ROTATED = Pattern.compile("\\.\\d{8}-\\d{9}(-\\d+)?\\.jsonl");
 
     private final Path dir;
     private final String topicSuffix;
@@ -71,6 +71,8 @@ public class DeadLetterStore {
                 letter.entry().put("replay", replay);
             }
         });
+        // newest first; dead letters of the same instant in the reverse of the order they were stored
+        java.util.Collections.reverse(all);
         all.sort(Comparator.comparing(DeadLetter::time).reversed());
         return all;
     }
@@ -128,7 +130,8 @@ public class DeadLetterStore {
         long line = 0;
         for (Map<String, Object> entry : lines(file)) {
             line++;
-            String id = "file:" + file.getFileName() + ":" + line;
+            // entries written before dead letters had ids of their own are named by their place
+            String id = entry.get("id") instanceof String own ? own : "file:" + file.getFileName() + ":" + line;
             Map<String, Object> shown = new LinkedHashMap<>();
             shown.put("id", id);
             shown.putAll(entry);
@@ -191,13 +194,14 @@ public class DeadLetterStore {
     private static DeadLetter fromTopic(ConsumerRecord<byte[], byte[]> record) {
         String id = "kafka:" + record.topic() + ":" + record.partition() + ":" + record.offset();
         String topic = header(record, "topic");
-        int partition = Integer.parseInt(header(record, "partition"));
-        long offset = Long.parseLong(header(record, "offset"));
+        Integer partition = number(header(record, "partition")) == null ? null
+                : number(header(record, "partition")).intValue();
+        Long offset = number(header(record, "offset"));
         Map<String, Object> shown = new LinkedHashMap<>();
         shown.put("id", id);
         shown.put("time", header(record, "time"));
         shown.put("pipeline", header(record, "pipeline"));
-        shown.put("source", topic + "/" + partition);
+        shown.put("source", topic == null ? null : topic + "/" + partition);
         shown.put("offset", offset);
         shown.put("stage", header(record, "stage"));
         shown.put("reason", header(record, "reason"));
@@ -219,7 +223,18 @@ public class DeadLetterStore {
         if (replayedFrom != null) {
             shown.put("replayed_from", replayedFrom);
         }
-        return new DeadLetter(id, shown, new Location.TopicOffset(topic, partition, offset, record.key()), value);
+        // a record some other producer put there, without Sluice's headers, is listed but cannot be replayed
+        Location origin = topic == null || partition == null || offset == null ? null
+                : new Location.TopicOffset(topic, partition, offset, record.key());
+        return new DeadLetter(id, shown, origin, value);
+    }
+
+    private static Long number(String text) {
+        try {
+            return text == null ? null : Long.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -2,6 +2,8 @@ package dev.sluice.dependency;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -38,6 +40,7 @@ public class Database {
     private final SluiceConfig.Db config;
     private final AgroalDataSource dataSource;
     private volatile boolean schemaReady;
+    private final CompletableFuture<Void> earlyMigration;
 
     public Database(SluiceConfig config) throws SQLException {
         this.config = config.db();
@@ -55,18 +58,18 @@ public class Database {
                         }));
         this.dataSource = AgroalDataSource.from(supplier);
         // the migrations start now, beside Camel's start-up, not after it: connection() waits for them, and
-        // migrateAtStart (at the latest) reports how they ended
-        Thread early = new Thread(this::migrateEarly, "Sluice migrations");
+        // migrateAtStart reports how this first attempt ended
+        earlyMigration = new CompletableFuture<>();
+        Thread early = new Thread(() -> {
+            try {
+                ensureSchema();
+                earlyMigration.complete(null);
+            } catch (RuntimeException e) {
+                earlyMigration.completeExceptionally(e);
+            }
+        }, "Sluice migrations");
         early.setDaemon(true);
         early.start();
-    }
-
-    private void migrateEarly() {
-        try {
-            ensureSchema();
-        } catch (RuntimeException e) {
-            LOG.debugf("Migrations at construction failed, tried again at start-up: %s", e.getMessage());
-        }
     }
 
     /** A pooled connection; the schema is in place once this returns. */
@@ -100,9 +103,12 @@ public class Database {
      * not answer yet is no reason not to start: the migrations run at the first connection then.
      */
     void migrateAtStart(@Observes StartupEvent event) {
-        try (Connection connection = connection()) {
+        try {
+            earlyMigration.join();
             LOG.debugf("Database %s ready", vendor());
-        } catch (SQLException e) {
+        } catch (CompletionException failed) {
+            SQLException e = failed.getCause() instanceof FlywayException flyway ? migrationFailure(flyway)
+                    : new SQLException(String.valueOf(failed.getCause().getMessage()), null, failed.getCause());
             if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                 LOG.warnf("The database does not answer yet; migrations will run at the first write: %s", e.getMessage());
                 return;

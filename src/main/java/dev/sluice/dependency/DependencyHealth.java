@@ -59,8 +59,19 @@ public class DependencyHealth implements HealthCheck {
         return Map.copyOf(failing);
     }
 
-    @Override
-    public HealthCheckResponse call() {
+    /** Everything readiness reports failing now, the database included, by name and why (the live page's list). */
+    public Map<String, String> problems() {
+        refresh();
+        Map<String, String> all = new java.util.TreeMap<>(failing);
+        String database = databaseProblem;
+        if (database != null) {
+            all.put("database", database);
+        }
+        return all;
+    }
+
+    /** Clears the failures that are over, and pings the database if its last answer is old. */
+    private void refresh() {
         recovered.forEach((dependency, check) -> {
             if (check.getAsBoolean()) {
                 ok(dependency);
@@ -71,6 +82,11 @@ public class DependencyHealth implements HealthCheck {
             lastPing = now;
             databaseProblem = database.unreachable();
         }
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        refresh();
         String database = databaseProblem;
         HealthCheckResponseBuilder response = HealthCheckResponse.named("sluice-dependencies")
                 .status(failing.isEmpty() && database == null);

@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import dev.sluice.deadletter.DeadLetter;
 import dev.sluice.deadletter.DeadLetterStore;
@@ -25,6 +23,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
+import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,7 +51,15 @@ public class DeadLetters {
             if (reason != null && !letter.reason().toLowerCase(Locale.ROOT).contains(reason.toLowerCase(Locale.ROOT))) {
                 return false;
             }
-            Instant time = Instant.parse(letter.time());
+            if (since == null && until == null) {
+                return true;
+            }
+            Instant time;
+            try {
+                time = Instant.parse(letter.time());
+            } catch (java.time.format.DateTimeParseException e) {
+                return false; // no time to compare: only listed without a time filter
+            }
             return (since == null || !time.isBefore(since)) && (until == null || time.isBefore(until));
         }
     }
@@ -82,7 +89,7 @@ public class DeadLetters {
      * Sends the dead letters that match back through the pipeline and waits until each is settled; the pipeline must
      * be running (paused by its error budget is fine: its route still takes replays).
      */
-    public List<Outcome> replay(String pipeline, Filter filter) throws TimeoutException {
+    public List<Outcome> replay(String pipeline, Filter filter) {
         Route route = camel.getRoute(pipeline);
         if (route == null || camel.getRouteController().getRouteStatus(pipeline).isStopped()) {
             throw new IllegalStateException("Pipeline " + pipeline + " is not running: start it to replay its dead "
@@ -105,7 +112,7 @@ public class DeadLetters {
         if (!records.isEmpty()) {
             records.get(records.size() - 1).lastReady(true); // written at once, not at the end of a window
             send(route, records, progress);
-            await(pipeline, progress);
+            await(pipeline, records);
         }
         for (int i = 0; i < records.size(); i++) {
             RecordOrigin record = records.get(i);
@@ -147,29 +154,29 @@ public class DeadLetters {
         }
     }
 
+    /** Hands the exchange to the route without waiting for it: the replay waits, bounded, for its records to settle. */
     private static void process(Consumer consumer, Exchange exchange) {
-        try {
-            consumer.getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
-        }
-        if (exchange.getException() != null) {
-            LOG.warnf("A replay through %s failed: %s", consumer.getEndpoint(), exchange.getException().getMessage());
-        }
+        AsyncProcessorConverterHelper.convert(consumer.getProcessor()).process(exchange, doneSync -> {
+            if (exchange.getException() != null) {
+                LOG.warnf("A replay through %s failed: %s", consumer.getEndpoint(),
+                        exchange.getException().getMessage());
+            }
+        });
     }
 
-    private static void await(String pipeline, InputProgress progress) throws TimeoutException {
-        CompletableFuture<Void> settled = new CompletableFuture<>();
-        if (progress.whenSettled(() -> settled.complete(null))) {
-            return;
-        }
+    /**
+     * Waits until every replayed record settled, at most {@link #SETTLE_SECONDS}: a record still unsettled then (its
+     * sink is down) has the outcome {@code in flight} and settles later, as any record does.
+     */
+    private static void await(String pipeline, List<RecordOrigin> records) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
         try {
-            settled.get(SETTLE_SECONDS, TimeUnit.SECONDS);
+            while (records.stream().anyMatch(r -> r.outcome().equals("in flight")) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TimeoutException("Interrupted while the replay of " + pipeline + " was written");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            LOG.warnf("Interrupted while the replay of %s was written", pipeline);
         }
     }
 

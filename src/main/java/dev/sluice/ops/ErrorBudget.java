@@ -53,7 +53,7 @@ public class ErrorBudget implements SettleListener {
     @Override
     public void settled(String pipeline, boolean failed) {
         AtomicBoolean stopped = fatallyStopped.get(pipeline);
-        if (stopped != null && stopped.get() && !failed) {
+        if (stopped != null && stopped.get() && !failed && started(pipeline)) {
             // a record written after the fatal stop: the pipeline was started again
             fatallyStopped.remove(pipeline);
             health.ok(name(pipeline));
@@ -96,6 +96,10 @@ public class ErrorBudget implements SettleListener {
                 stopped.set(true);
             }
         });
+    }
+
+    private boolean started(String pipeline) {
+        return camel.getRoute(pipeline) != null && camel.getRouteController().getRouteStatus(pipeline).isStarted();
     }
 
     /** Resumes a paused pipeline now and forgets its recent errors; false if it was not paused. */

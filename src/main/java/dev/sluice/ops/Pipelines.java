@@ -39,7 +39,7 @@ public class Pipelines {
 
     /** What readiness reports failing now, by name (the database, a dead-letter file, a paused pipeline, …). */
     public Map<String, String> problems() {
-        return health.failures();
+        return health.problems();
     }
 
     public List<Route> routes() {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 import org.apache.camel.AsyncCallback;
@@ -35,6 +37,11 @@ public final class ConcurrentStage extends AsyncProcessorSupport {
     /** Records waiting to enter, with their routes' callbacks. */
     private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
     private boolean draining;
+    /**
+     * Answers are handled here, not on the thread that gave them (an HTTP client's event loop, say): what follows a
+     * record (the rest of the pipeline, the next record's read) must not run on someone else's thread.
+     */
+    private final ExecutorService drainer;
 
     public ConcurrentStage(AsyncPipelineStage stage, int concurrency, Consumer<Exchange> next) {
         if (concurrency < 1) {
@@ -44,6 +51,16 @@ public final class ConcurrentStage extends AsyncProcessorSupport {
         this.stage = stage;
         this.concurrency = concurrency;
         this.next = next;
+        this.drainer = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "Sluice stage " + stage.name());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Ends the thread that hands records on; call once the stage is empty ({@link #awaitEmpty}). */
+    public void close() {
+        drainer.shutdown();
     }
 
     public String name() {
@@ -91,7 +108,7 @@ public final class ConcurrentStage extends AsyncProcessorSupport {
 
     private void start(Entry entry) {
         CompletableFuture<Map<String, Object>> answer = StageRunner.start(stage, entry.exchange);
-        answer.whenComplete((record, error) -> {
+        answer.whenCompleteAsync((record, error) -> {
             StageRunner.complete(stage, entry.exchange, answer);
             Exception failure = entry.exchange.getException();
             if (failure != null) {
@@ -106,7 +123,7 @@ public final class ConcurrentStage extends AsyncProcessorSupport {
                 draining = true;
             }
             drain();
-        });
+        }, drainer);
     }
 
     /** Sends the answered records at the head of the window on, in order; one thread at a time drains. */
@@ -126,7 +143,14 @@ public final class ConcurrentStage extends AsyncProcessorSupport {
                 UnitOfWorkHelper.doneSynchronizations(head.exchange,
                         head.exchange.getExchangeExtension().handoverCompletions());
             } else {
-                next.accept(head.exchange);
+                try {
+                    next.accept(head.exchange);
+                } catch (RuntimeException e) {
+                    // the rest of the pipeline is gone (stopped): the record fails, so it is read again
+                    head.exchange.setException(e);
+                    UnitOfWorkHelper.doneSynchronizations(head.exchange,
+                            head.exchange.getExchangeExtension().handoverCompletions());
+                }
             }
             Entry admitted;
             synchronized (this) {

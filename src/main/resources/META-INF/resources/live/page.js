@@ -91,8 +91,11 @@ function render(report) {
   chart(section, points);
   const last = deadLetterState.get(report.name);
   if (!last || (last.errors !== report.errors && Date.now() - last.at > DEAD_LETTERS_EVERY_MS)) {
-    deadLetterState.set(report.name, { errors: report.errors, at: Date.now() });
-    deadLetters(report.name).catch(error => say(`dead letters of ${report.name}: ${error.message}`, true));
+    // remembered only once read, so a failed read is tried again at the next poll after the pause
+    deadLetterState.set(report.name, { errors: last ? last.errors : undefined, at: Date.now() });
+    deadLetters(report.name)
+      .then(() => deadLetterState.set(report.name, { errors: report.errors, at: Date.now() }))
+      .catch(error => say(`dead letters of ${report.name}: ${error.message}`, true));
   }
 }
 

@@ -45,8 +45,6 @@ class DeadLettersTest {
 
     static final java.nio.file.Path DLQ = java.nio.file.Path.of("target/test-data/dlq");
     static final String NAME = "replayable";
-    static final String FIRST = "file:" + NAME + ".jsonl:1";
-    static final String SECOND = "file:" + NAME + ".jsonl:2";
 
     @Inject
     SluiceApi sluice;
@@ -61,6 +59,9 @@ class DeadLettersTest {
     Rows rows;
     Pipeline pipeline;
     StreamSource stream;
+    /** The ids of the two dead letters: of the records at index 2 and 3 of the stream. */
+    String first;
+    String second;
 
     @BeforeEach
     void startWithTwoDeadLetters() throws Exception {
@@ -85,6 +86,9 @@ class DeadLettersTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> PipelineFiles.deadLetters(
                 DLQ.resolve(NAME + ".jsonl")).size() == 2
                 && rows.count("robot_telemetry WHERE robot_id = 'dl-known'") == 1);
+        List<Map<String, Object>> stored = PipelineFiles.deadLetters(DLQ.resolve(NAME + ".jsonl"));
+        first = (String) stored.get(0).get("id");
+        second = (String) stored.get(1).get("id");
     }
 
     @AfterEach
@@ -106,7 +110,7 @@ class DeadLettersTest {
         when().get("/pipelines/{name}/dead-letters", NAME).then().statusCode(200)
                 .body("pipeline", is(NAME)).body("total", is(2))
                 // newest first
-                .body("dead_letters.id", contains(SECOND, FIRST))
+                .body("dead_letters.id", contains(second, first))
                 .body("dead_letters[1].stage", is("transform#1"))
                 .body("dead_letters[1].reason", is("unknown robot dl-new"))
                 .body("dead_letters[1].error", is("java.lang.IllegalArgumentException"))
@@ -117,13 +121,14 @@ class DeadLettersTest {
         given().queryParam("stage", "parse").get("/pipelines/{name}/dead-letters", NAME).then().body("total", is(0));
         given().queryParam("reason", "UNKNOWN ROBOT").queryParam("limit", 1).queryParam("offset", 1)
                 .get("/pipelines/{name}/dead-letters", NAME).then()
-                .body("total", is(2)).body("dead_letters.id", contains(FIRST));
+                .body("total", is(2)).body("dead_letters.id", contains(first));
         given().queryParam("since", "2100-01-01T00:00:00Z").get("/pipelines/{name}/dead-letters", NAME).then()
                 .body("total", is(0));
         given().queryParam("since", "yesterday").get("/pipelines/{name}/dead-letters", NAME).then().statusCode(400)
                 .body("error", containsString("ISO-8601"));
-        when().get("/pipelines/{name}/dead-letters/{id}", NAME, FIRST).then().statusCode(200)
-                .body("id", is(FIRST)).body("index", is(2));
+        when().get("/pipelines/{name}/dead-letters/{id}", NAME, first).then().statusCode(200)
+                .body("id", is(first)).body("index", is(2));
+        assertThat(first).startsWith("file:").isNotEqualTo(second);
         when().get("/pipelines/{name}/dead-letters/{id}", NAME, "file:nothing.jsonl:9").then().statusCode(404);
         when().get("/pipelines/{name}/dead-letters", "no-such-pipeline").then().statusCode(404);
         given().auth().none().get("/pipelines/{name}/dead-letters", NAME).then().statusCode(401);
@@ -135,10 +140,10 @@ class DeadLettersTest {
                 .statusCode(400).body("error", containsString("say what to replay"));
 
         knownRobots.add("dl-new"); // the fix
-        given().contentType(ContentType.JSON).body(Map.of("ids", List.of(FIRST)))
+        given().contentType(ContentType.JSON).body(Map.of("ids", List.of(first)))
                 .post("/pipelines/{name}/dead-letters/replay", NAME).then().statusCode(200)
                 .body("replayed", is(1)).body("outcomes.written", is(1))
-                .body("results[0].id", is(FIRST)).body("results[0].outcome", is("written"));
+                .body("results[0].id", is(first)).body("results[0].outcome", is("written"));
         assertThat(rows.query("SELECT robot_id, seq, origin_source, origin_position FROM robot_telemetry "
                 + "WHERE robot_id = 'dl-new'")).containsExactly(
                         Map.of("robot_id", "dl-new", "seq", 1L, "origin_source", "stream", "origin_position", 2L));
@@ -160,25 +165,25 @@ class DeadLettersTest {
 
     @Test
     void aReplayThatFailsAgainIsDeadLetteredAgainWithItsNewReason() {
-        given().contentType(ContentType.JSON).body(Map.of("ids", List.of(SECOND)))
+        given().contentType(ContentType.JSON).body(Map.of("ids", List.of(second)))
                 .post("/pipelines/{name}/dead-letters/replay", NAME).then().statusCode(200)
                 .body("outcomes.dead-lettered", is(1))
                 .body("results[0].reason", is("transform#1: unknown robot dl-new"));
         when().get("/pipelines/{name}/dead-letters", NAME).then().body("total", is(3))
-                .body("dead_letters[0].replayed_from", is(SECOND))
+                .body("dead_letters[0].replayed_from", is(second))
                 .body("dead_letters[0].index", is(3))
-                .body("dead_letters.find { it.id == '" + SECOND + "' }.replay.outcome", is("dead-lettered"));
+                .body("dead_letters.find { it.id == '" + second + "' }.replay.outcome", is("dead-lettered"));
         assertThat(rows.count("robot_telemetry WHERE robot_id = 'dl-new'")).isZero();
     }
 
     @Test
     void theCommandLineListsAndReplaysThemFromTheRunningService() throws Exception {
         assertThat(cli("dead-letters", "list", NAME, "--reason", "unknown robot")).containsExactly(
-                "replayable: 2 dead letters", SECOND + "  " + letter(SECOND).get("time") + "  transform#1  unknown robot dl-new",
-                FIRST + "  " + letter(FIRST).get("time") + "  transform#1  unknown robot dl-new");
+                "replayable: 2 dead letters", second + "  " + letter(second).get("time") + "  transform#1  unknown robot dl-new",
+                first + "  " + letter(first).get("time") + "  transform#1  unknown robot dl-new");
         knownRobots.add("dl-new");
         assertThat(cli("dead-letters", "replay", NAME, "--stage", "transform#1")).containsExactly(
-                "replayable: replayed 2 dead letters {written=2}", SECOND + "  written", FIRST + "  written");
+                "replayable: replayed 2 dead letters {written=2}", second + "  written", first + "  written");
         assertThat(rows.count("robot_telemetry WHERE robot_id = 'dl-new'")).isEqualTo(2);
         assertThat(cli("dead-letters", "list", NAME)).last().asString().endsWith("[replayed: written]");
         assertThat(command().execute("dead-letters", "replay", NAME)).isEqualTo(2);
