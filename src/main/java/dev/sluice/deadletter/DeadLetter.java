@@ -5,8 +5,9 @@ import java.util.Map;
 import dev.sluice.record.Location;
 
 /**
- * One dead letter as stored, with the id that names it: {@code file:<file>:<line>} for an entry of a dead-letter
- * file (its line in that file), {@code kafka:<topic>:<partition>:<offset>} for a record of a dead-letter topic.
+ * One dead letter as stored, with the id that names it: {@code file:<uuid>} for an entry of a dead-letter file (the
+ * id written with it; {@code file:<file>:<line>} for an entry written before ids), {@code
+ * kafka:<topic>:<partition>:<offset>} for a record of a dead-letter topic.
  *
  * @param entry    what the API shows: the stored fields (payload as text, or base64 when it is not UTF-8), the id,
  *                 and {@code replay}, the last replay's outcome, if any
