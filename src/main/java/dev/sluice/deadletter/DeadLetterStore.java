@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -77,10 +76,6 @@ public class DeadLetterStore {
         return all;
     }
 
-    public Optional<DeadLetter> find(String pipeline, List<String> topics, String id) {
-        return list(pipeline, topics).stream().filter(letter -> letter.id().equals(id)).findFirst();
-    }
-
     /** Notes what became of a replayed dead letter; the last note counts. */
     public synchronized void replayed(String pipeline, String id, String outcome, String reason) {
         Map<String, Object> note = new LinkedHashMap<>();
@@ -90,7 +85,7 @@ public class DeadLetterStore {
         if (reason != null) {
             note.put("reason", reason);
         }
-        Path file = dir.resolve("replays").resolve(pipeline + ".jsonl");
+        Path file = replaysFile(pipeline);
         try {
             Files.createDirectories(file.getParent());
             Files.write(file, (Json.MAPPER.writeValueAsString(note) + "\n").getBytes(StandardCharsets.UTF_8),
@@ -102,13 +97,17 @@ public class DeadLetterStore {
 
     private synchronized Map<String, Map<String, Object>> replays(String pipeline) {
         Map<String, Map<String, Object>> last = new HashMap<>();
-        Path file = dir.resolve("replays").resolve(pipeline + ".jsonl");
+        Path file = replaysFile(pipeline);
         if (Files.exists(file)) {
             for (Map<String, Object> note : lines(file)) {
                 last.put(String.valueOf(note.remove("id")), note);
             }
         }
         return last;
+    }
+
+    private Path replaysFile(String pipeline) {
+        return dir.resolve("replays").resolve(pipeline + ".jsonl");
     }
 
     private List<Path> files(String pipeline) {
@@ -194,8 +193,7 @@ public class DeadLetterStore {
     private static DeadLetter fromTopic(ConsumerRecord<byte[], byte[]> record) {
         String id = "kafka:" + record.topic() + ":" + record.partition() + ":" + record.offset();
         String topic = header(record, "topic");
-        Integer partition = number(header(record, "partition")) == null ? null
-                : number(header(record, "partition")).intValue();
+        Long partition = number(header(record, "partition"));
         Long offset = number(header(record, "offset"));
         Map<String, Object> shown = new LinkedHashMap<>();
         shown.put("id", id);
@@ -225,7 +223,7 @@ public class DeadLetterStore {
         }
         // a record some other producer put there, without Sluice's headers, is listed but cannot be replayed
         Location origin = topic == null || partition == null || offset == null ? null
-                : new Location.TopicOffset(topic, partition, offset, record.key());
+                : new Location.TopicOffset(topic, partition.intValue(), offset, record.key());
         return new DeadLetter(id, shown, origin, value);
     }
 

@@ -23,6 +23,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.jboss.logging.Logger;
 
@@ -186,12 +187,7 @@ public class DeadLetters {
         if (route == null) {
             return List.of();
         }
-        String uri = route.getEndpoint().getEndpointUri();
-        if (!uri.startsWith("kafka:")) {
-            return List.of();
-        }
-        String path = uri.substring("kafka:".length()).replaceFirst("^//", "");
-        int query = path.indexOf('?');
-        return Arrays.asList((query < 0 ? path : path.substring(0, query)).split(","));
+        return route.getEndpoint() instanceof KafkaEndpoint kafka && kafka.getConfiguration().getTopic() != null
+                ? Arrays.asList(kafka.getConfiguration().getTopic().split(",")) : List.of();
     }
 }

@@ -56,7 +56,7 @@ public class ErrorBudget implements SettleListener {
         if (stopped != null && stopped.get() && !failed && started(pipeline)) {
             // a record written after the fatal stop: the pipeline was started again
             fatallyStopped.remove(pipeline);
-            health.ok(name(pipeline));
+            health.ok(healthName(pipeline));
         }
         if (!config.enabled()) {
             return;
@@ -82,7 +82,7 @@ public class ErrorBudget implements SettleListener {
                 + "service";
         AtomicBoolean stopped = new AtomicBoolean();
         fatallyStopped.put(pipeline, stopped);
-        health.failing(name(pipeline), new IllegalStateException(reason));
+        health.failing(healthName(pipeline), new IllegalStateException(reason));
         LOG.errorf(error, "Pipeline %s %s", pipeline, reason);
         // stop from another thread: this one is the pipeline's own, which the stop waits for
         scheduler.execute(() -> {
@@ -111,7 +111,7 @@ public class ErrorBudget implements SettleListener {
         timer.cancel(false);
         windows.remove(pipeline);
         control(pipeline, "resumed", () -> camel.getRouteController().resumeRoute(pipeline));
-        health.ok(name(pipeline));
+        health.ok(healthName(pipeline));
         LOG.infof("Pipeline %s resumed", pipeline);
         return true;
     }
@@ -121,7 +121,7 @@ public class ErrorBudget implements SettleListener {
             return;
         }
         paused.put(pipeline, scheduler.schedule(() -> resume(pipeline), config.pause().toMillis(), TimeUnit.MILLISECONDS));
-        health.failing(name(pipeline), new IllegalStateException(reason));
+        health.failing(healthName(pipeline), new IllegalStateException(reason));
         LOG.errorf("Pipeline %s %s; it resumes in %s or on POST /pipelines/%s/resume", pipeline, reason, config.pause(),
                 pipeline);
         // suspend from another thread: this one is the pipeline's own, which the suspension waits for
@@ -143,10 +143,6 @@ public class ErrorBudget implements SettleListener {
     @FunctionalInterface
     private interface RouteAction {
         void run() throws Exception;
-    }
-
-    private static String name(String pipeline) {
-        return healthName(pipeline);
     }
 
     /** The name readiness gives a pipeline's problem. */
