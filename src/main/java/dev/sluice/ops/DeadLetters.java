@@ -97,7 +97,6 @@ public class DeadLetters {
                     + "letters");
         }
         List<Outcome> outcomes = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
         List<RecordOrigin> records = new ArrayList<>();
         InputProgress progress = new InputProgress();
         for (DeadLetter letter : list(pipeline, filter)) {
@@ -106,7 +105,6 @@ public class DeadLetters {
                 outcomes.add(new Outcome(letter.id(), "skipped", refused));
                 continue;
             }
-            ids.add(letter.id());
             records.add(new RecordOrigin(metrics.pipeline(pipeline), letter.location(), letter.payload(), progress,
                     null, null).replayOf(letter.id()));
         }
@@ -115,9 +113,8 @@ public class DeadLetters {
             send(route, records, progress);
             await(pipeline, records);
         }
-        for (int i = 0; i < records.size(); i++) {
-            RecordOrigin record = records.get(i);
-            Outcome outcome = new Outcome(ids.get(i), record.outcome(), record.deadLetterReason());
+        for (RecordOrigin record : records) {
+            Outcome outcome = new Outcome(record.replayOf(), record.outcome(), record.deadLetterReason());
             outcomes.add(outcome);
             store.replayed(pipeline, outcome.id(), outcome.outcome(), outcome.reason());
             Counter.builder("sluice.dead.letters.replayed").description("Dead letters replayed, by what became of them")
