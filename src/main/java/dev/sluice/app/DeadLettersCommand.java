@@ -91,7 +91,9 @@ public final class DeadLettersCommand {
                 }
             };
         } catch (IOException e) {
-            err.println("Cannot reach the service at " + url() + ": " + e.getMessage());
+            // a refused connection has no message of its own, only its class
+            err.println("Cannot reach the service at " + url() + ": "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -60,7 +60,8 @@ public class PipelinesResource {
     @GET
     @Path("/{name}")
     public PipelineReport get(@PathParam("name") String name) {
-        return pipelines.report(name).orElseThrow(() -> new NotFoundException("No pipeline named " + name));
+        return pipelines.report(name).orElseThrow(() -> new NotFoundException(HttpErrors.json(Response.Status.NOT_FOUND,
+                "No pipeline named " + name)));
     }
 
     /** Resumes a pipeline its error budget paused, before its pause is over. */

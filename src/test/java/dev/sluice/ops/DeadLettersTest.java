@@ -130,7 +130,8 @@ class DeadLettersTest {
                 .body("id", is(first)).body("index", is(2));
         assertThat(first).startsWith("file:").isNotEqualTo(second);
         when().get("/pipelines/{name}/dead-letters/{id}", NAME, "file:nothing.jsonl:9").then().statusCode(404);
-        when().get("/pipelines/{name}/dead-letters", "no-such-pipeline").then().statusCode(404);
+        when().get("/pipelines/{name}/dead-letters", "no-such-pipeline").then().statusCode(404)
+                .body("error", is("No pipeline named no-such-pipeline"));
         given().auth().none().get("/pipelines/{name}/dead-letters", NAME).then().statusCode(401);
     }
 
@@ -187,6 +188,11 @@ class DeadLettersTest {
         assertThat(rows.count("robot_telemetry WHERE robot_id = 'dl-new'")).isEqualTo(2);
         assertThat(cli("dead-letters", "list", NAME)).last().asString().endsWith("[replayed: written]");
         assertThat(command().execute("dead-letters", "replay", NAME)).isEqualTo(2);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int down = new DeadLettersCommand(Map.of("SLUICE_URL", "http://127.0.0.1:1"), System.out,
+                new java.io.PrintStream(err, true)).execute("dead-letters", "list", NAME);
+        assertThat(down).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("Cannot reach the service at http://127.0.0.1:1: ConnectException\n");
     }
 
     private Map<String, Object> letter(String id) {
