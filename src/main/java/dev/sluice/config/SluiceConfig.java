@@ -172,6 +172,16 @@ public interface SluiceConfig {
         @WithDefault("10000")
         int maxInFlight();
 
+        /**
+         * Consumer threads of each Kafka pipeline (camel-kafka {@code consumersCount}), each with its own share of the
+         * topic's partitions, commits and batches: a partition's records stay in order, the partitions are read and
+         * processed in parallel. Raise it when cores are free (on 2 cores shared with the broker and the database, 2
+         * threads were slower than 1: docs/performance.md). More threads than partitions stay idle; a route's own
+         * {@code consumersCount} wins.
+         */
+        @WithDefault("1")
+        int consumers();
+
         /** How often the consumer lag of each Kafka pipeline is measured. */
         @WithDefault("PT5S")
         Duration lagInterval();

@@ -18,6 +18,8 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import java.util.ArrayList;
 import org.apache.camel.model.AggregateDefinition;
+import org.apache.camel.model.language.ConstantExpression;
+import org.apache.camel.model.language.SimpleExpression;
 import org.apache.camel.model.ProcessDefinition;
 import org.apache.camel.model.SplitDefinition;
 import org.apache.camel.model.language.MethodCallExpression;
@@ -207,9 +209,19 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
         if (aggregate.getForceCompletionOnStop() == null) {
             aggregate.forceCompletionOnStop();
         }
+        if (readsKafka(route) && aggregate.getCorrelationExpression() != null
+                && aggregate.getCorrelationExpression().getExpressionType() instanceof ConstantExpression) {
+            // one batch per consumer thread (consumersCount): a batch shared by threads could reach the writer out of
+            // the order it closed in, and a partition's records be written out of order
+            aggregate.getCorrelationExpression().setExpressionType(new SimpleExpression("${threadName}"));
+        }
         if (aggregate.getCompletionPredicate() == null) {
             aggregate.completionPredicate(new BatchCompletion(batchBytes(route), config.batch().flushOnIdle()));
         }
+    }
+
+    private static boolean readsKafka(RouteDefinition route) {
+        return route.getInput() != null && templateParameters(route, route.getInput().getUri()).startsWith("kafka:");
     }
 
     /**

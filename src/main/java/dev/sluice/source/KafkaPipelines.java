@@ -38,11 +38,15 @@ public class KafkaPipelines extends LifecycleStrategySupport {
         this.config = config;
     }
 
-    /** Watches Kafka consumers being added, and gives every Kafka endpoint the service's security settings. */
+    /**
+     * Watches Kafka consumers being added, and gives every Kafka endpoint the service's security settings and
+     * consumer threads.
+     */
     void register(@Observes BeforeConfigure event) {
         event.getCamelContext().addLifecycleStrategy(this);
         KafkaComponent kafka = event.getCamelContext().getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setAdditionalProperties(KafkaProducers.security(config.kafka()));
+        kafka.getConfiguration().setConsumersCount(config.kafka().consumers());
     }
 
     /** The committer of a Kafka pipeline, or null if the route does not consume from Kafka. */
@@ -88,8 +92,8 @@ public class KafkaPipelines extends LifecycleStrategySupport {
         if (kafka.isBreakOnFirstError()) {
             problems.add("breakOnFirstError must be false: failed records are dead-lettered, not retried by seeking");
         }
-        if (kafka.getConsumersCount() != 1) {
-            problems.add("consumersCount must be 1: scale with more replicas in the consumer group instead");
+        if (kafka.getConsumersCount() < 1) {
+            problems.add("consumersCount must be 1 or more");
         }
         if (!ByteArrayDeserializer.class.getName().equals(kafka.getValueDeserializer())) {
             problems.add("valueDeserializer must be " + ByteArrayDeserializer.class.getName()

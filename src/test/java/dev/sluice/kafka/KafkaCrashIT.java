@@ -24,13 +24,15 @@ import dev.sluice.app.SluiceProcess;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged service, Kafka → PostgreSQL, killed with SIGKILL three times while it works through 120,000 records
- * and restarted each time. PostgreSQL then holds every valid active record exactly once, and all along the committed
- * offsets never ran ahead of what PostgreSQL held.
+ * and restarted each time, with one consumer thread and with two (lanes sharing the topic's three partitions).
+ * PostgreSQL then holds every valid active record exactly once, and all along the committed offsets never ran ahead
+ * of what PostgreSQL held.
  */
 class KafkaCrashIT {
 
@@ -40,9 +42,10 @@ class KafkaCrashIT {
     @TempDir
     Path work;
 
-    @Test
-    void killedThreeTimes_postgresHoldsEveryRecordOnce_andCommitsNeverRanAhead() throws Exception {
-        String run = Long.toString(System.currentTimeMillis());
+    @ParameterizedTest(name = "{0} consumer threads")
+    @ValueSource(ints = { 1, 2 })
+    void killedThreeTimes_postgresHoldsEveryRecordOnce_andCommitsNeverRanAhead(int consumers) throws Exception {
+        String run = consumers + "-" + System.currentTimeMillis();
         String topic = "crash.telemetry." + run;
         String group = "crash-" + run;
         Path file = Files.createTempFile("crash", ".jsonl");
@@ -108,6 +111,7 @@ class KafkaCrashIT {
 
             SluiceProcess sluice = new SluiceProcess(work).postgres()
                     .env("SLUICE_KAFKA_ENABLED", "true")
+                    .env("SLUICE_KAFKA_CONSUMERS", Integer.toString(consumers))
                     .env("SLUICE_KAFKA_BOOTSTRAP_SERVERS", KafkaClient.BOOTSTRAP)
                     .env("SLUICE_PIPELINES_ROBOT_TELEMETRY_STREAM_TOPIC", topic)
                     .env("SLUICE_PIPELINES_ROBOT_TELEMETRY_STREAM_GROUP_ID", group)
@@ -131,8 +135,8 @@ class KafkaCrashIT {
             running.set(false);
             monitor.join();
 
-            System.out.printf("Kafka crash test: %d records produced, %d kills at rows %s, %d commit checks, "
-                    + "final process: %s%n", RECORDS, KILL_AT.length, rowsAtKill, checks.get(), report);
+            System.out.printf("Kafka crash test, %d consumer threads: %d records produced, %d kills at rows %s, %d commit checks, "
+                    + "final process: %s%n", consumers, RECORDS, KILL_AT.length, rowsAtKill, checks.get(), report);
             assertThat(violations).as("committed offsets ahead of PostgreSQL").isEmpty();
             assertThat(checks.get()).as("invariant checks made").isGreaterThan(20);
             assertThat(db.count("SELECT COUNT(*) FROM robot_telemetry")).isEqualTo(expected.size());

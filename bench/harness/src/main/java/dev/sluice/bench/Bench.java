@@ -81,13 +81,18 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         long records = 1_000_000;
-        int runs = 5;
+        int runs = 3;
         boolean smoke = false;
+        String sizes = null;
         List<String> only = new ArrayList<>();
         List<String> workloads = new ArrayList<>(WORKLOADS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--records" -> records = Long.parseLong(args[++i]);
+                case "--records" -> {
+                    records = Long.parseLong(args[++i]);
+                    sizes = sizes == null ? "none" : sizes;
+                }
+                case "--sizes" -> sizes = args[++i];
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--contenders" -> only.addAll(List.of(args[++i].split(",")));
                 case "--workloads" -> workloads = List.of(args[++i].split(","));
@@ -98,22 +103,65 @@ public final class Bench {
                     Report.CHART = Path.of(args[i].replaceFirst("\\.md$", "") + ".png");
                 }
                 default -> throw new IllegalArgumentException("usage: bench/run [--records N] [--runs R] "
-                        + "[--contenders a,b] [--workloads a,b] [--profile] [--smoke] [--report docs/<name>.md]");
+                        + "[--sizes N:R,N:R|none] [--contenders a,b] [--workloads a,b] [--profile] [--smoke] "
+                        + "[--report docs/<name>.md]");
             }
         }
         if (smoke) {
             records = 3000;
             runs = 1;
+            sizes = "none";
         }
         // the smoke run checks that every way of moving records is right; sluice-jq only changes the stages' language
         boolean smokeRun = smoke;
         List<Contender> contenders = Contender.ALL.stream()
                 .filter(c -> only.isEmpty() ? !(smokeRun && c == Contender.SLUICE_JQ) : only.contains(c.name()))
                 .toList();
-        new Bench(records, runs, smoke, contenders, workloads).run(String.join(" ", args));
+        Bench bench = new Bench(records, runs, smoke, contenders, workloads);
+        bench.sizes.putAll(sizes(sizes == null ? DEFAULT_SIZES : sizes));
+        bench.run(String.join(" ", args));
+    }
+
+    /**
+     * The other job sizes, each measured for the baseline and Sluice only (size → runs): how records/s and CPU per
+     * record change with the size of the job, start-up and warm-up weighing on small jobs.
+     */
+    static final String DEFAULT_SIZES = "100000:3,5000000:1";
+    static final List<Contender> SIZED = List.of(Contender.BASELINE, Contender.SLUICE);
+    final Map<Long, Integer> sizes = new LinkedHashMap<>();
+    /** The runs of every job size, this one's included. */
+    final Map<Long, List<Run>> bySize = new java.util.TreeMap<>();
+
+    static Map<Long, Integer> sizes(String spec) {
+        Map<Long, Integer> sizes = new LinkedHashMap<>();
+        if (!spec.equals("none")) {
+            for (String size : spec.split(",")) {
+                String[] parts = size.split(":");
+                sizes.put(Long.parseLong(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 1);
+            }
+        }
+        return sizes;
     }
 
     void run(String arguments) throws Exception {
+        measureAll(!smoke);
+        bySize.put(records, results);
+        for (Map.Entry<Long, Integer> size : sizes.entrySet()) {
+            List<Contender> sized = contenders.stream().filter(SIZED::contains).toList();
+            Bench other = new Bench(size.getKey(), size.getValue(), false, sized, workloads);
+            other.measureAll(false);
+            bySize.put(size.getKey(), other.results);
+        }
+        if (smoke) {
+            log("smoke run passed: every contender wrote exactly the %d expected records on every workload",
+                    sample.active());
+        } else {
+            new Report(this).write(arguments);
+        }
+    }
+
+    /** Every run of every workload and contender at this size; with {@code extras}, latency and start-up too. */
+    void measureAll(boolean extras) throws Exception {
         Files.createDirectories(WORK);
         file = WORK.resolve("telemetry-" + records + ".jsonl");
         sample = Telemetry.write(file, records, 42);
@@ -137,7 +185,7 @@ public final class Bench {
                     }
                 }
             }
-            if (!smoke) {
+            if (extras) {
                 for (Contender contender : contenders) {
                     if (workloads.contains("kafka-pg") && contender.runs("kafka-pg") && contender.measuresLatency()) {
                         Latency latency = latency(contender, run);
@@ -157,12 +205,6 @@ public final class Bench {
             }
         }
         services.deleteTopics(List.of(topic));
-        if (smoke) {
-            log("smoke run passed: every contender wrote exactly the %d expected records on every workload",
-                    sample.active());
-        } else {
-            new Report(this).write(arguments);
-        }
     }
 
     /** One contender on one workload: start, wait for the last record, take the figures, stop, check. */
