@@ -221,7 +221,8 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
     }
 
     private static boolean readsKafka(RouteDefinition route) {
-        return route.getInput() != null && templateParameters(route, route.getInput().getUri()).startsWith("kafka:");
+        String uri = route.getInput() == null ? null : route.getInput().getEndpointUri();
+        return uri != null && templateParameters(route, uri).startsWith("kafka:");
     }
 
     /**
