@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * The thread that writes one aggregator's closed batches, one at a time and in order. Camel's default would queue up
  * to a thousand closed batches for its writer; here at most one waits, and whoever closes the next one (the reader,
  * or the timeout checker) waits until the writer takes it. A slow sink therefore slows the reader, and memory holds
- * at most three batches per pipeline: the open one, the waiting one and the one being written.
+ * at most the open batches (one per consumer thread of a Kafka pipeline), the waiting one and the one being written.
  */
 final class BatchWriter extends ThreadPoolExecutor {
 

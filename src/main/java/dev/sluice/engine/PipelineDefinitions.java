@@ -209,11 +209,15 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
         if (aggregate.getForceCompletionOnStop() == null) {
             aggregate.forceCompletionOnStop();
         }
-        if (readsKafka(route) && aggregate.getCorrelationExpression() != null
-                && aggregate.getCorrelationExpression().getExpressionType() instanceof ConstantExpression) {
+        if (readsKafka(route) && aggregate.getExpression() instanceof ConstantExpression) {
             // one batch per consumer thread (consumersCount): a batch shared by threads could reach the writer out of
-            // the order it closed in, and a partition's records be written out of order
-            aggregate.getCorrelationExpression().setExpressionType(new SimpleExpression("${threadName}"));
+            // the order it closed in, and a partition's records be written out of order. The reifier reads
+            // getExpression(), which the Java DSL sets apart from the correlation element: both change
+            SimpleExpression perThread = new SimpleExpression("${threadName}");
+            aggregate.setExpression(perThread);
+            if (aggregate.getCorrelationExpression() != null) {
+                aggregate.getCorrelationExpression().setExpressionType(perThread);
+            }
         }
         if (aggregate.getCompletionPredicate() == null) {
             aggregate.completionPredicate(new BatchCompletion(batchBytes(route), config.batch().flushOnIdle()));

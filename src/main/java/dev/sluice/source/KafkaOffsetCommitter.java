@@ -123,7 +123,8 @@ public final class KafkaOffsetCommitter extends KafkaConsumerListener {
          */
         void bound(Consumer<?, ?> consumer) {
             Set<TopicPartition> assigned = consumer.assignment();
-            paused.retainAll(assigned);
+            // a rebalance or a new consumer after a reconnect resumes every partition: pause them again if need be
+            paused.retainAll(consumer.paused());
             partitions.forEach((partition, progress) -> {
                 int inFlight = progress.inFlight();
                 if (inFlight >= maxInFlight && paused.add(partition)) {

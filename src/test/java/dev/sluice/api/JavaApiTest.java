@@ -40,6 +40,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.AggregateDefinition;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.language.SimpleExpression;
 
 /**
  * The Java API through the real application, with PostgreSQL, Kafka and files: the examples of docs/java-api.md run
@@ -65,6 +69,9 @@ class JavaApiTest {
 
     @Inject
     PipelineMetrics metrics;
+
+    @Inject
+    CamelContext camel;
 
     Rows rows;
     JavaApiExamples examples;
@@ -162,6 +169,15 @@ class JavaApiTest {
             kafka.createTopic(topic, 3);
             Pipeline pipeline = examples.kafkaToKafka(topic, "java-" + run, enriched);
             try {
+                // one batch per consumer thread: what Camel's reifier reads (getExpression), not only the element
+                AggregateDefinition batches = ((ModelCamelContext) camel)
+                        .getRouteDefinition("robot-telemetry-enriched-java").getOutputs().stream()
+                        .flatMap(step -> java.util.stream.Stream.concat(java.util.stream.Stream.of(step),
+                                step.getOutputs().stream()))
+                        .filter(AggregateDefinition.class::isInstance).map(AggregateDefinition.class::cast).findFirst()
+                        .orElseThrow();
+                assertThat(batches.getExpression()).isInstanceOf(SimpleExpression.class);
+                assertThat(batches.getExpression().getExpression()).isEqualTo("${threadName}");
                 kafka.produce(lines.stream().map(l -> new ProducerRecord<byte[], byte[]>(topic, bytes(l.substring(13, 19)),
                         bytes(l))).toList());
                 List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();

@@ -41,6 +41,10 @@ class KafkaOffsetCommitterTest {
         committer.afterConsume(consumer);
         assertThat(consumer.paused()).containsExactly(partition);
 
+        consumer.resume(Set.of(partition)); // what a rebalance or a new consumer after a reconnect does
+        committer.afterConsume(consumer);
+        assertThat(consumer.paused()).as("paused again: still four in flight").containsExactly(partition);
+
         acks.get(1).release();
         acks.get(2).release();
         committer.afterConsume(consumer);
