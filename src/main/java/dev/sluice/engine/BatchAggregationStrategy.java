@@ -4,7 +4,7 @@ import dev.sluice.record.Batch;
 import java.util.Map;
 
 import dev.sluice.record.RecordOrigin;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Named;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -14,7 +14,8 @@ import org.apache.camel.Exchange;
  * {@code aggregate} step ({@code aggregationStrategy: batch}); {@link PipelineDefinitions} then completes the
  * step's settings so that batching never loses or piles up records.
  */
-@ApplicationScoped
+// a singleton, not application-scoped: used for every record, so no client proxy looks up the instance on each call
+@Singleton
 @Named(BatchAggregationStrategy.NAME)
 public class BatchAggregationStrategy implements AggregationStrategy {
 

@@ -5,6 +5,7 @@ import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
+import jakarta.inject.Singleton;
 import org.apache.camel.Processor;
 
 /** The defaults of the templates' {@code parser} and {@code stages} parameters (templates/sluice.yaml). */
@@ -15,7 +16,7 @@ public class TemplateBeans {
     @Produces
     @Named("sluiceJsonRecord")
     @Unremovable
-    @ApplicationScoped
+    @Singleton // called for every record: no client proxy in between
     JsonRecordParser anyJsonObject() {
         return new JsonRecordParser();
     }
@@ -24,7 +25,7 @@ public class TemplateBeans {
     @Produces
     @Named("sluiceNoStage")
     @Unremovable
-    @ApplicationScoped
+    @Singleton
     Processor noStage() {
         return exchange -> {
         };

@@ -4,12 +4,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 /** The stats of every pipeline, created on first use and registered with Micrometer. */
-@ApplicationScoped
+// a singleton, not application-scoped: used for every record, so no client proxy looks up the instance on each call
+@Singleton
 public class PipelineMetrics {
 
     private final MeterRegistry registry;

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.FileEndpoint;
@@ -17,7 +17,8 @@ import org.apache.camel.support.EventNotifierSupport;
  * again), and remembers why the last one failed: what tells a bounded run (run-once, a Java {@code run()}) that it
  * cannot end well.
  */
-@ApplicationScoped
+// a singleton, not application-scoped: used for every record, so no client proxy looks up the instance on each call
+@Singleton
 public class FileFailures extends EventNotifierSupport {
 
     private final Map<String, AtomicLong> failed = new ConcurrentHashMap<>();

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.metrics.PipelineMetrics;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -26,7 +26,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * settings before the route starts (refusing those that commit ahead of the data or skip records in Camel 4.17, see
  * docs/delivery-guarantees.md) and installs the pipeline's {@link KafkaOffsetCommitter}.
  */
-@ApplicationScoped
+// a singleton, not application-scoped: used for every record, so no client proxy looks up the instance on each call
+@Singleton
 public class KafkaPipelines extends LifecycleStrategySupport {
 
     private final PipelineMetrics metrics;

@@ -6,7 +6,7 @@ import dev.sluice.record.RecordOrigin;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.metrics.PipelineMetrics;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -25,7 +25,8 @@ import org.apache.camel.component.kafka.KafkaConstants;
  *     - process: {ref: kafkaRecords}
  * </pre>
  */
-@ApplicationScoped
+// a singleton, not application-scoped: used for every record, so no client proxy looks up the instance on each call
+@Singleton
 @Named("kafkaRecords")
 public class KafkaRecords implements Processor {
 
