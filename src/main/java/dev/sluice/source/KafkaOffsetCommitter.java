@@ -77,7 +77,8 @@ public final class KafkaOffsetCommitter extends KafkaConsumerListener {
     /** One consumer thread's partitions: what it read and not yet settled, what it paused, its lag. */
     private final class Lane {
 
-        private final Map<TopicPartition, PartitionProgress> partitions = new ConcurrentHashMap<>();
+        // touched by this lane's consumer thread only; the writer settles records through PartitionProgress
+        private final Map<TopicPartition, PartitionProgress> partitions = new HashMap<>();
         private final Set<TopicPartition> paused = new HashSet<>();
         private long lastLagCheck;
         private volatile long lag;

@@ -94,7 +94,7 @@ public class KafkaPipelines extends LifecycleStrategySupport {
             problems.add("breakOnFirstError must be false: failed records are dead-lettered, not retried by seeking");
         }
         if (kafka.getConsumersCount() < 1) {
-            problems.add("consumersCount must be 1 or more");
+            problems.add("consumersCount must be 1 or more (sluice.kafka.consumers)");
         }
         if (!ByteArrayDeserializer.class.getName().equals(kafka.getValueDeserializer())) {
             problems.add("valueDeserializer must be " + ByteArrayDeserializer.class.getName()
