@@ -4,7 +4,7 @@
 # Listens on 127.0.0.1 only. `start` keeps the data of an earlier start (so a test can restart the broker under a
 # running pipeline); `clean` stops the broker and deletes its data.
 #
-#   scripts/kafka.sh start|stop|clean|status|bootstrap
+#   scripts/kafka.sh start|stop|clean|status|bootstrap|report
 #
 # Settings: SLUICE_KAFKA_PORT (59092), SLUICE_KAFKA_DIR (/tmp/sluice-kafka), SLUICE_KAFKA_VERSION (4.1.2),
 # SLUICE_KAFKA_HEAP (512m).
@@ -145,11 +145,22 @@ bootstrap() {
     echo "127.0.0.1:$PORT"
 }
 
+# what a failed test run needs to tell a broker problem from a product one: is it up, its warnings, its disk
+report() {
+    echo "Kafka broker: $(is_running && echo "running (pid $(pid))" || echo "not running"), data in $DIR"
+    df -h "$DIR" 2>/dev/null | tail -n 1
+    if [ -f "$DIR/broker.log" ]; then
+        echo "last warnings and errors of $DIR/broker.log:"
+        grep -E " (WARN|ERROR) " "$DIR/broker.log" | grep -v "Performing controller activation" | tail -n 40
+    fi
+}
+
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
     clean) clean ;;
     status) if is_running && answers; then echo running; else echo stopped; exit 3; fi ;;
     bootstrap) bootstrap ;;
-    *) echo "usage: $0 start|stop|status|bootstrap" >&2; exit 2 ;;
+    report) report ;;
+    *) echo "usage: $0 start|stop|clean|status|bootstrap|report" >&2; exit 2 ;;
 esac

@@ -39,17 +39,22 @@ public final class KafkaClient implements AutoCloseable {
             ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
 
     /** A consumer in {@code group} that commits nothing: another member, to make the group rebalance. */
-    public org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> member(String group) {
-        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of(
-                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
-                org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, group,
-                org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    public KafkaConsumer<byte[], byte[]> member(String group) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
+                ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /**
+     * Creates the topic and waits until every partition has a leader: the controller answers before the broker has
+     * taken the partitions up, and records sent in between wait in the producer for a leader it may learn late.
+     */
     public void createTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                        .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        producer.partitionsFor(topic);
     }
 
     /** Creates the topic unless an earlier test class of the run did. */

@@ -12,6 +12,7 @@ import java.util.List;
 import dev.sluice.Expected;
 import dev.sluice.app.SampleGenerator;
 import dev.sluice.app.SluiceProcess;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,7 +92,7 @@ class KafkaShutdownIT {
                 await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(
                         () -> service.get("/pipelines/robot-telemetry-stream").contains("\"records_read\":3000,"));
                 // a second member joins the group: the service's consumer is asked to rebalance
-                try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> other = kafka.member(group)) {
+                try (KafkaConsumer<byte[], byte[]> other = kafka.member(group)) {
                     other.subscribe(List.of(topic));
                     other.poll(Duration.ofMillis(200));
 
