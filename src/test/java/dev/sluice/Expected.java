@@ -1,10 +1,12 @@
 package dev.sluice;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +44,7 @@ public final class Expected {
             node = PLAIN.readTree(record);
         } catch (CharacterCodingException e) {
             return null;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
         if (node == null || !node.isObject()) {
@@ -55,7 +57,7 @@ public final class Expected {
         return required && optional ? node : null;
     }
 
-    private static boolean optional(JsonNode record, String field, java.util.function.Predicate<JsonNode> type) {
+    private static boolean optional(JsonNode record, String field, Predicate<JsonNode> type) {
         JsonNode value = record.get(field);
         return value == null || value.isNull() || type.test(value);
     }

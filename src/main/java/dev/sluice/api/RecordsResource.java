@@ -1,6 +1,7 @@
 package dev.sluice.api;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,7 +93,7 @@ public class RecordsResource {
             return Response.status(e.senderShare() ? 429 : 503).header("Retry-After", e.senderShare() ? "1" : "5")
                     .entity(Map.of("error", e.getMessage())).build();
         } catch (IOException e) {
-            health.failing(dependency, e, () -> java.nio.file.Files.isWritable(spool.dir()));
+            health.failing(dependency, e, () -> Files.isWritable(spool.dir()));
             return Response.status(503).header("Retry-After", "5")
                     .entity(Map.of("error", "the spool of " + name + " cannot be written: " + e.getMessage())).build();
         }

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -102,7 +104,7 @@ public final class SampleGenerator {
      */
     public static Orders writeOrders(Path file, long records, long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
-        java.util.List<String> paid = new java.util.ArrayList<>();
+        List<String> paid = new ArrayList<>();
         long corrections = 0;
         long notPaid = 0;
         long malformed = 0;

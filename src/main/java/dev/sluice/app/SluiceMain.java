@@ -1,6 +1,12 @@
 package dev.sluice.app;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.ops.PipelineReport;
@@ -104,7 +110,7 @@ public class SluiceMain implements QuarkusApplication {
             case "demo" -> {
                 if (args.length > 1 && args[1].equals("orders")) {
                     long records = args.length > 2 ? Long.parseLong(args[2]) : DEMO_RECORDS;
-                    Path dir = Path.of(config.pipelines().getOrDefault("orders", java.util.Map.of())
+                    Path dir = Path.of(config.pipelines().getOrDefault("orders", Map.of())
                             .getOrDefault("input-dir", "data/orders/in"));
                     SampleGenerator.Orders orders = SampleGenerator.writeOrders(dir.resolve("demo-orders.jsonl"), records,
                             SEED);
@@ -139,8 +145,8 @@ public class SluiceMain implements QuarkusApplication {
      * pipelines reading from a directory of the run, topic sinks captured, no HTTP pipeline, ports of the system's
      * choosing.
      */
-    private static void fixtureSettings(String... args) throws java.io.IOException {
-        Path run = java.nio.file.Files.createTempDirectory("sluice-test");
+    private static void fixtureSettings(String... args) throws IOException {
+        Path run = Files.createTempDirectory("sluice-test");
         if (args.length > 1) {
             System.setProperty("sluice.routes-dir", args[1]);
         }
@@ -159,14 +165,14 @@ public class SluiceMain implements QuarkusApplication {
     }
 
     /** Prints the two configuration lines of a user of the API, for the Secret sluice-users (docs/security.md). */
-    private static int credentials(String... args) throws java.io.IOException {
+    private static int credentials(String... args) throws IOException {
         if (args.length != 3) {
             System.err.println("usage: credentials <user> <roles, comma-separated: read, operate, ingest, ingest:<pipeline>>"
                     + "\nthe password is read from standard input");
             return 2;
         }
-        String password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        String password = new BufferedReader(new InputStreamReader(System.in,
+                StandardCharsets.UTF_8)).readLine();
         if (password == null || password.isEmpty()) {
             System.err.println("no password on standard input");
             return 2;

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import dev.sluice.config.SluiceConfig;
 import io.smallrye.config.SmallRyeConfig;
@@ -76,7 +77,7 @@ final class SqlCommand {
         String[] header = new String[columns];
         int[] widths = new int[columns];
         for (int c = 0; c < columns; c++) {
-            header[c] = meta.getColumnLabel(c + 1).toLowerCase(java.util.Locale.ROOT);
+            header[c] = meta.getColumnLabel(c + 1).toLowerCase(Locale.ROOT);
             widths[c] = header[c].length();
         }
         while (result.next()) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.stream.Stream;
@@ -47,7 +48,7 @@ final class DeadLetterFiles {
         }
         Path current = file(pipeline);
         if (Files.exists(current) && Files.size(current) + line.length > maxFileBytes) {
-            String stamp = pipeline + "." + ROTATED.format(java.time.Instant.now());
+            String stamp = pipeline + "." + ROTATED.format(Instant.now());
             Path rotated = dir.resolve(stamp + ".jsonl");
             for (int n = 1; Files.exists(rotated); n++) {
                 rotated = dir.resolve(stamp + "-" + n + ".jsonl");

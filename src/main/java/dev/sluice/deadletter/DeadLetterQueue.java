@@ -2,6 +2,7 @@ package dev.sluice.deadletter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.config.SluiceConfig;
@@ -237,7 +239,7 @@ public class DeadLetterQueue {
 
     /** A dead letter's id in a file: its own, so it survives the file's rotation (a topic's is its offset). */
     private static String newId() {
-        return "file:" + java.util.UUID.randomUUID();
+        return "file:" + UUID.randomUUID();
     }
 
     /** The cause a user needs to read: the wrapped exception of a failed stage, else the error itself. */
@@ -255,7 +257,7 @@ public class DeadLetterQueue {
     static String utf8(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ public class DeadLetterStore {
             }
         });
         // newest first; dead letters of the same instant in the reverse of the order they were stored
-        java.util.Collections.reverse(all);
+        Collections.reverse(all);
         all.sort(Comparator.comparing(DeadLetter::time).reversed());
         return all;
     }

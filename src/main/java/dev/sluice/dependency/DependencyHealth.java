@@ -2,6 +2,7 @@ package dev.sluice.dependency;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
@@ -62,7 +63,7 @@ public class DependencyHealth implements HealthCheck {
     /** Everything readiness reports failing now, the database included, by name and why (the live page's list). */
     public Map<String, String> problems() {
         refresh();
-        Map<String, String> all = new java.util.TreeMap<>(failing);
+        Map<String, String> all = new TreeMap<>(failing);
         String database = databaseProblem;
         if (database != null) {
             all.put("database", database);

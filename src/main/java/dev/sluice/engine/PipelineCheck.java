@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,7 +72,7 @@ public final class PipelineCheck {
 
     private final RouteFence fence;
     private final Function<String, String> settings;
-    private final java.util.function.Predicate<String> applicationBeans;
+    private final Predicate<String> applicationBeans;
 
     /** Outside the service ({@code validate}): the application's beans are {@link #SLUICE_BEANS}. */
     public PipelineCheck(RouteFence fence, Function<String, String> settings) {
@@ -82,7 +85,7 @@ public final class PipelineCheck {
      *                         a Java stage of your own build counts)
      */
     public PipelineCheck(RouteFence fence, Function<String, String> settings,
-            java.util.function.Predicate<String> applicationBeans) {
+            Predicate<String> applicationBeans) {
         this.fence = fence;
         this.settings = settings;
         this.applicationBeans = applicationBeans;
@@ -130,7 +133,7 @@ public final class PipelineCheck {
                 problems.add(new RouteFence.Problem(dir, 1, 1, "no pipeline: none of the " + files.size()
                         + " routes file(s) has a route that reads from a file or a topic"));
             }
-            problems.sort(java.util.Comparator.comparing((RouteFence.Problem p) -> p.file().toString())
+            problems.sort(Comparator.comparing((RouteFence.Problem p) -> p.file().toString())
                     .thenComparingInt(RouteFence.Problem::line).thenComparingInt(RouteFence.Problem::column));
             return problems.isEmpty() ? new Result(List.of(), pipelines, sinks, kafka[0])
                     : new Result(List.copyOf(problems), List.of(), List.of(), false);
@@ -304,11 +307,11 @@ public final class PipelineCheck {
         private final List<Path> files;
         private final List<RouteFence.Problem> problems;
         private final Map<String, RouteDefinition> directs = new HashMap<>();
-        private final java.util.function.Predicate<String> applicationBeans;
+        private final Predicate<String> applicationBeans;
         private RouteDefinition route;
 
         References(CamelContext camel, List<Path> files, List<RouteFence.Problem> problems,
-                java.util.function.Predicate<String> applicationBeans) {
+                Predicate<String> applicationBeans) {
             this.camel = camel;
             this.files = files;
             this.problems = problems;
@@ -371,7 +374,7 @@ public final class PipelineCheck {
             String name = resolve(ref).replaceFirst("^#(bean:)?", "");
             if (camel.getRegistry().lookupByName(name) == null && !applicationBeans.test(name)) {
                 problem(step, name, "no bean named '" + name + "': declare it under beans: in a routes file, or use "
-                        + "one of Sluice's " + new java.util.TreeSet<>(SLUICE_BEANS));
+                        + "one of Sluice's " + new TreeSet<>(SLUICE_BEANS));
             }
         }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +53,7 @@ final class PipelineRules {
     }
 
     private final CamelContext camel;
-    private final Map<String, RouteDefinition> byDirect = new java.util.HashMap<>();
+    private final Map<String, RouteDefinition> byDirect = new HashMap<>();
     private final List<Problem> problems = new ArrayList<>();
     /** The route being checked: when a template made it, its steps still hold the parameters' {{name}}. */
     private RouteDefinition route;

@@ -2,6 +2,7 @@ package dev.sluice.engine;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ public final class RouteFence {
             return problems;
         }
         checkPlaceholders(file, text, problems);
-        try (Reader reader = new java.io.StringReader(text)) {
+        try (Reader reader = new StringReader(text)) {
             for (Node document : new Compose(LoadSettings.builder().setLabel(file.toString()).build())
                     .composeAllFromReader(reader)) {
                 topLevel(file, document, problems);

@@ -1,5 +1,6 @@
 package dev.sluice.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,7 +35,7 @@ public class PipelineMetrics {
     }
 
     /** The pipelines that ended (Java pipelines after run() or stop()), with their last figures. */
-    public java.util.List<PipelineStats> ended() {
+    public List<PipelineStats> ended() {
         return pipelines.values().stream().filter(stats -> stats.endedStatus() != null).toList();
     }
 

@@ -2,9 +2,11 @@ package dev.sluice.metrics;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -28,8 +30,8 @@ public final class PipelineStats {
     private final Counter updated;
     private final Counter fieldsDropped;
     private final DistributionSummary batchSizes;
-    private final Map<String, java.util.concurrent.atomic.LongAdder> batchReasons =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, LongAdder> batchReasons =
+            new ConcurrentHashMap<>();
     private final Timer latency;
     private final MeterRegistry registry;
     /** By stage, then outcome: two lookups and no key built per record. */
@@ -144,14 +146,14 @@ public final class PipelineStats {
      */
     public void batchWritten(int size, String reason) {
         batchSizes.record(size);
-        batchReasons.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
+        batchReasons.computeIfAbsent(reason, r -> new LongAdder()).increment();
         Counter.builder("sluice.batches").description("Batches written to the sink, by the reason they were closed")
                 .tag("pipeline", name).tag("reason", reason).register(registry).increment();
     }
 
     /** Batches written so far, by why they were closed ({@code size}, {@code time}, {@code shutdown}). */
     public Map<String, Long> batchesByReason() {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         batchReasons.forEach((reason, count) -> counts.put(reason, count.sum()));
         return counts;
     }

@@ -1,6 +1,7 @@
 package dev.sluice.ops;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -58,7 +59,7 @@ public class DeadLetters {
             Instant time;
             try {
                 time = Instant.parse(letter.time());
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 return false; // no time to compare: only listed without a time filter
             }
             return (since == null || !time.isBefore(since)) && (until == null || time.isBefore(until));

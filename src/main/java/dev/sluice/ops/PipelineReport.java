@@ -1,5 +1,8 @@
 package dev.sluice.ops;
 
+import java.util.List;
+import java.util.Map;
+
 import dev.sluice.metrics.PipelineStats;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -21,9 +24,9 @@ public record PipelineReport(
         @JsonProperty("duration_seconds") double durationSeconds,
         double throughput,
         @JsonProperty("consumer_lag") @JsonInclude(JsonInclude.Include.NON_NULL) Long consumerLag,
-        @JsonProperty("routes_problems") @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> routesProblems,
+        @JsonProperty("routes_problems") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> routesProblems,
         @JsonProperty("mean_batch_size") double meanBatchSize,
-        @JsonProperty("batches_by_reason") java.util.Map<String, Long> batchesByReason,
+        @JsonProperty("batches_by_reason") Map<String, Long> batchesByReason,
         @JsonInclude(JsonInclude.Include.NON_NULL) String problem) {
 
     /**
@@ -31,7 +34,7 @@ public record PipelineReport(
      *                error), or null
      */
     static PipelineReport of(String name, String source, String status, PipelineStats stats,
-            java.util.List<String> routesProblems, String problem) {
+            List<String> routesProblems, String problem) {
         return new PipelineReport(name, source, status, stats.recordsRead(), stats.recordsProcessed(),
                 stats.recordsFiltered(), stats.errors(), stats.duplicates(), stats.conflicts(),
                 stats.rowsWritten(), stats.updated(), stats.fieldsDropped(), round(stats.durationSeconds()),

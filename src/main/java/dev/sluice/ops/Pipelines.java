@@ -3,6 +3,7 @@ package dev.sluice.ops;
 import dev.sluice.engine.RoutesGuard;
 import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.metrics.PipelineStats;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,7 +49,7 @@ public class Pipelines {
 
     /** Every running pipeline, then every Java pipeline that ended (with its last figures and how it ended). */
     public List<PipelineReport> reports() {
-        List<PipelineReport> reports = new java.util.ArrayList<>(routes().stream().map(this::report).toList());
+        List<PipelineReport> reports = new ArrayList<>(routes().stream().map(this::report).toList());
         for (PipelineStats stats : metrics.ended()) {
             if (camel.getRoute(stats.name()) == null) {
                 reports.add(ended(stats));

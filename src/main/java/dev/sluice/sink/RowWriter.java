@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -287,7 +288,7 @@ abstract class RowWriter implements AutoCloseable {
         }
 
         private static long distinctKeys(List<TableMapping.Row> group) {
-            return group.stream().map(row -> java.util.Arrays.asList(row.shape().key(row))).distinct().count();
+            return group.stream().map(row -> Arrays.asList(row.shape().key(row))).distinct().count();
         }
 
         /** The rows as COPY text; with {@code numbers}, each line ends with the row's number in the batch. */

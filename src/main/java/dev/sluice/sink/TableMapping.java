@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,12 +88,12 @@ final class TableMapping {
             for (int k = 0; k < positions.length; k++) {
                 positions[k] = chosen.stream().map(Column::name).toList().indexOf(keys.get(k));
             }
-            this.keyPositions = keys.isEmpty() || java.util.Arrays.stream(positions).anyMatch(p -> p < 0) ? null : positions;
+            this.keyPositions = keys.isEmpty() || Arrays.stream(positions).anyMatch(p -> p < 0) ? null : positions;
         }
 
         /** H2's upsert of one row of this shape: the row under its key replaced, or inserted. */
         String mergeSql() {
-            String marks = java.util.Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
+            String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
             return "MERGE INTO " + qualifiedName + " (" + columnList + ") KEY (" + keyList() + ") VALUES (" + marks + ")";
         }
 
@@ -103,7 +104,7 @@ final class TableMapping {
          */
         String upsertFromSql(String staging) {
             String keyList = keyList();
-            String updates = java.util.Arrays.stream(columns).filter(c -> !keys.contains(c.name()))
+            String updates = Arrays.stream(columns).filter(c -> !keys.contains(c.name()))
                     .map(c -> Database.quoted(c.name()) + " = EXCLUDED." + Database.quoted(c.name()))
                     .collect(Collectors.joining(", "));
             return "INSERT INTO " + qualifiedName + " AS t (" + columnList + ") SELECT DISTINCT ON (" + keyList + ") "

@@ -1,6 +1,7 @@
 package dev.sluice.sink;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +44,7 @@ public class TopicCaptures {
 
             @Override
             public void write(List<Batch.Entry> entries, Report report) throws InvalidRecordException {
-                List<Message> messages = topics.computeIfAbsent(topic, t -> java.util.Collections.synchronizedList(
+                List<Message> messages = topics.computeIfAbsent(topic, t -> Collections.synchronizedList(
                         new ArrayList<>()));
                 for (Batch.Entry entry : entries) {
                     Object key = entry.record().get(keyField);

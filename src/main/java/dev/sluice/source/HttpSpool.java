@@ -1,6 +1,7 @@
 package dev.sluice.source;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ public final class HttpSpool {
     }
 
     private static void write(FileChannel out, byte[] bytes) throws IOException {
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
             out.write(buffer);
         }

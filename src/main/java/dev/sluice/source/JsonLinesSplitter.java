@@ -3,6 +3,7 @@ package dev.sluice.source;
 import dev.sluice.record.InputProgress;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -72,7 +73,7 @@ public class JsonLinesSplitter {
     /** Turns lines into origins lazily, one per {@code next()}, so only the current line is in memory. */
     private record Records(LineReader lines, PipelineStats pipeline, String source, InputProgress progress,
             String sender)
-            implements Iterator<RecordOrigin>, java.io.Closeable {
+            implements Iterator<RecordOrigin>, Closeable {
 
         @Override
         public boolean hasNext() {

@@ -2,6 +2,8 @@ package dev.sluice.source;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -20,7 +22,7 @@ public class NoSymlinks implements GenericFileFilter<Object> {
     static final String NAME = "sluiceNoSymlinks";
     private static final Logger LOG = Logger.getLogger(NoSymlinks.class);
 
-    private final java.util.Set<Path> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Path> reported = ConcurrentHashMap.newKeySet();
 
     @Override
     public boolean accept(GenericFile<Object> file) {

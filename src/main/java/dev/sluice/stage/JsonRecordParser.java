@@ -9,9 +9,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -49,7 +51,7 @@ public class JsonRecordParser implements Processor {
     record FieldSpec(String name, FieldType type) {
         static List<FieldSpec> parseList(String specs) {
             return specs.isBlank() ? List.of()
-                    : java.util.Arrays.stream(specs.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    : Arrays.stream(specs.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                             .map(FieldSpec::parse).toList();
         }
 
@@ -75,7 +77,7 @@ public class JsonRecordParser implements Processor {
     }
 
     private boolean hasDecimals() {
-        return java.util.stream.Stream.concat(required.stream(), optional.stream())
+        return Stream.concat(required.stream(), optional.stream())
                 .anyMatch(spec -> spec.type() == FieldType.DECIMAL);
     }
 

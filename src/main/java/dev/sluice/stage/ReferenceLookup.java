@@ -1,5 +1,6 @@
 package dev.sluice.stage;
 
+import java.io.IOException;
 import java.util.Map;
 
 import dev.sluice.record.RecordOrigin;
@@ -153,7 +154,7 @@ public class ReferenceLookup implements Processor, CamelContextAware {
     }
 
     /** The default, of the value column's type when {@code types} names it. */
-    private Object defaultValue() throws java.io.IOException {
+    private Object defaultValue() throws IOException {
         if (defaultValue == null) {
             return null;
         }

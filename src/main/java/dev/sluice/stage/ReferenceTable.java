@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -236,7 +237,7 @@ public class ReferenceTable implements CamelContextAware {
                 rows = readCsv(in, key, types);
             }
         }
-        return new Snapshot(rows, System.nanoTime(), modified, new java.util.concurrent.ConcurrentHashMap<>());
+        return new Snapshot(rows, System.nanoTime(), modified, new ConcurrentHashMap<>());
     }
 
     private Path file() {

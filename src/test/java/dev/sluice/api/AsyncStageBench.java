@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -111,7 +112,7 @@ class AsyncStageBench {
     }
 
     private static Iterator<Map<String, Object>> numbers(int count) {
-        return IntStream.rangeClosed(1, count).<Map<String, Object>>mapToObj(n -> new java.util.HashMap<>(Map.of("n", n)))
+        return IntStream.rangeClosed(1, count).<Map<String, Object>>mapToObj(n -> new HashMap<>(Map.of("n", n)))
                 .iterator();
     }
 }

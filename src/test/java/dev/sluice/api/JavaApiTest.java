@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import dev.sluice.Expected;
 import dev.sluice.Metrics;
@@ -172,7 +173,7 @@ class JavaApiTest {
                 // one batch per consumer thread: what Camel's reifier reads (getExpression), not only the element
                 AggregateDefinition batches = ((ModelCamelContext) camel)
                         .getRouteDefinition("robot-telemetry-enriched-java").getOutputs().stream()
-                        .flatMap(step -> java.util.stream.Stream.concat(java.util.stream.Stream.of(step),
+                        .flatMap(step -> Stream.concat(Stream.of(step),
                                 step.getOutputs().stream()))
                         .filter(AggregateDefinition.class::isInstance).map(AggregateDefinition.class::cast).findFirst()
                         .orElseThrow();

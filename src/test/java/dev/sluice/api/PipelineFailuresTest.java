@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,7 +62,7 @@ class PipelineFailuresTest {
             }
             Files.createDirectories(DLQ);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -130,7 +132,7 @@ class PipelineFailuresTest {
         };
         List<Map<String, Object>> records = new ArrayList<>();
         for (int i = 1; i <= 8; i++) {
-            Map<String, Object> record = new java.util.LinkedHashMap<>();
+            Map<String, Object> record = new LinkedHashMap<>();
             record.put("n", i);
             if (i == 3 || i == 6) {
                 record.put("bad", true);

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,7 +45,7 @@ class StageContractTest {
 
     private static List<Map<String, Object>> records(int n) {
         List<Map<String, Object>> records = new ArrayList<>();
-        IntStream.rangeClosed(1, n).forEach(i -> records.add(new java.util.HashMap<>(Map.of("n", i))));
+        IntStream.rangeClosed(1, n).forEach(i -> records.add(new HashMap<>(Map.of("n", i))));
         return records;
     }
 
@@ -55,7 +58,7 @@ class StageContractTest {
     @MethodSource("errors")
     void anErrorInAStageOrAFilterDeadLettersOnlyItsRecord(Supplier<Throwable> error) throws Exception {
         String name = "contract-stage-" + error.get().getClass().getSimpleName();
-        java.nio.file.Files.deleteIfExists(DLQ.resolve(name + ".jsonl"));
+        Files.deleteIfExists(DLQ.resolve(name + ".jsonl"));
         List<Map<String, Object>> written = new CopyOnWriteArrayList<>();
 
         RunMetrics metrics = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> sluice.pipeline(name)
@@ -89,7 +92,7 @@ class StageContractTest {
     @MethodSource("errors")
     void anErrorInASinkDeadLettersTheRecordsAtFaultAndTheRunEnds(Supplier<Throwable> error) throws Exception {
         String name = "contract-sink-" + error.get().getClass().getSimpleName();
-        java.nio.file.Files.deleteIfExists(DLQ.resolve(name + ".jsonl"));
+        Files.deleteIfExists(DLQ.resolve(name + ".jsonl"));
         List<Map<String, Object>> written = new CopyOnWriteArrayList<>();
 
         RunMetrics metrics = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> sluice.pipeline(name)
@@ -115,7 +118,7 @@ class StageContractTest {
     void anErrorInASourceEndsTheRunWithItAfterTheRecordsReadBefore(Supplier<Throwable> error) throws Exception {
         String name = "contract-source-" + error.get().getClass().getSimpleName();
         List<Map<String, Object>> written = new CopyOnWriteArrayList<>();
-        DataSource failsAtFour = () -> new java.util.Iterator<>() {
+        DataSource failsAtFour = () -> new Iterator<>() {
             int n;
 
             @Override
@@ -128,7 +131,7 @@ class StageContractTest {
                 if (++n == 4) {
                     throw sneaky(error.get());
                 }
-                return new java.util.HashMap<>(Map.of("n", n));
+                return new HashMap<>(Map.of("n", n));
             }
         };
 
@@ -146,7 +149,7 @@ class StageContractTest {
     @Test
     void anOutOfMemoryErrorStopsThePipelineReadinessSaysWhyAndNothingIsDeadLettered() throws Exception {
         String name = "contract-out-of-memory";
-        java.nio.file.Files.deleteIfExists(DLQ.resolve(name + ".jsonl"));
+        Files.deleteIfExists(DLQ.resolve(name + ".jsonl"));
         List<Map<String, Object>> written = new CopyOnWriteArrayList<>();
 
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> sluice.pipeline(name)

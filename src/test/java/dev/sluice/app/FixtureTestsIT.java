@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,7 @@ class FixtureTestsIT {
     @Test
     void startUpRefusesTheBrokenCorpusWithTheSameMessagesAsValidate() throws Exception {
         Path routes = Files.createDirectories(work.resolve("broken"));
-        java.util.List<String> expected = new java.util.ArrayList<>();
+        List<String> expected = new ArrayList<>();
         try (Stream<Path> corpus = Files.list(Path.of("src/test/resources/broken"))) {
             for (Path file : corpus.sorted().toList()) {
                 Files.copy(file, routes.resolve(file.getFileName()));

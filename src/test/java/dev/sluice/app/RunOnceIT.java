@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import dev.sluice.PipelineFiles;
@@ -60,7 +61,7 @@ class RunOnceIT {
                 .contains("  rows_written     " + expected.paidOrders() + "\n  rows_updated     " + expected.corrections()
                         + "\n  duplicates       0");
         // each row is the last paid record of its order, its euros computed exactly from the shipped rates
-        Map<String, String> lastPaid = new java.util.HashMap<>();
+        Map<String, String> lastPaid = new HashMap<>();
         Map<String, BigDecimal> rates = Map.of("EUR", BigDecimal.ONE, "USD", new BigDecimal("0.92"), "GBP",
                 new BigDecimal("1.17"), "JPY", new BigDecimal("0.0061"), "CHF", new BigDecimal("1.05"));
         for (String line : Files.readAllLines(work.resolve("expected.jsonl"))) {
@@ -71,7 +72,7 @@ class RunOnceIT {
                 lastPaid.put(order.get("order_id").asText(), order.get("amount").asText() + "|" + euros.toPlainString());
             }
         }
-        Map<String, String> rows = new java.util.HashMap<>();
+        Map<String, String> rows = new HashMap<>();
         try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + work.resolve("data/sluice")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE");
                 ResultSet rs = connection.createStatement().executeQuery("SELECT order_id, amount, amount_eur, tier, "
@@ -84,7 +85,7 @@ class RunOnceIT {
                         : new String[] { "gold", "silver", "bronze" }[customer % 3]);
             }
         }
-        Map<String, String> expectedRows = new java.util.HashMap<>();
+        Map<String, String> expectedRows = new HashMap<>();
         lastPaid.forEach((id, v) -> expectedRows.put(id, new BigDecimal(v.split("\\|")[0]).stripTrailingZeros()
                 .toPlainString() + "|" + v.split("\\|")[1]));
         assertThat(rows).isEqualTo(expectedRows);

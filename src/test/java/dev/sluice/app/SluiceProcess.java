@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ public final class SluiceProcess {
                 throws IOException, InterruptedException {
             java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .header("Authorization", "Basic " + Base64.getEncoder()
                             .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
                     .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
                             : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sluice.config.SluiceConfig;
@@ -96,7 +99,7 @@ class DeadLetterQueueTest {
     @Test
     void aRecordTooLargeForTheDeadLetterTopicGoesAsAMarkedCutCopy() throws Exception {
         byte[] big = new byte[1_048_400];
-        java.util.Arrays.fill(big, (byte) 'x');
+        Arrays.fill(big, (byte) 'x');
         RecordOrigin record = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"),
                 new Location.TopicOffset("in", 0, 7, "k".getBytes()), big, new Acknowledgement() {
                     @Override
@@ -121,16 +124,16 @@ class DeadLetterQueueTest {
             headers += header.key().length() + header.value().length;
         }
         assertThat(dead.key().length + dead.value().length + headers).isLessThanOrEqualTo(1_000_000);
-        assertThat(dead.value()).isEqualTo(java.util.Arrays.copyOf(big, dead.value().length));
+        assertThat(dead.value()).isEqualTo(Arrays.copyOf(big, dead.value().length));
         assertThat(new String(dead.headers().lastHeader("sluice.error.truncated").value())).isEqualTo("true");
         assertThat(new String(dead.headers().lastHeader("sluice.error.original.size").value())).isEqualTo("1048400");
         assertThat(new String(dead.headers().lastHeader("sluice.error.original.sha256").value())).isEqualTo(
-                java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(big)));
+                HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(big)));
         broker.completeNext();
         assertThat(released).hasValue(1);
     }
 
-    java.util.Map<String, String> failing() {
+    Map<String, String> failing() {
         return health.failures();
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -42,7 +43,7 @@ class BatchWindowTest {
             from("direct:batch-window-test").routeId("batch-window-test")
                     .process(e -> new RecordOrigin(metrics.pipeline("batch-window-test"), new Location.FileLine("test", 1),
                             e.getIn().getBody(String.class).getBytes(StandardCharsets.UTF_8), TestAcks.NONE, false).attachTo(e))
-                    .setBody(e -> new java.util.HashMap<String, Object>())
+                    .setBody(e -> new HashMap<String, Object>())
                     .aggregate(constant("window")).aggregationStrategy(BatchAggregationStrategy.NAME)
                     .completionSize(100).completionTimeout("1000")
                     .process(e -> BATCHES.add(e.getIn().getBody(Batch.class).size()));

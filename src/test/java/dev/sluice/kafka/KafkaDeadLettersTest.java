@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import dev.sluice.DevCredentials;
@@ -97,6 +98,6 @@ class KafkaDeadLettersTest {
                 .queryParam("limit", 1000).get("/pipelines/{name}/dead-letters", STREAM).then().statusCode(200)
                 .extract().jsonPath().getList("dead_letters");
         return letters.stream().filter(l -> String.valueOf(l.get("payload")).contains(robot))
-                .filter(l -> java.util.Objects.equals(l.get("replayed_from"), replayedFrom)).findFirst().orElse(null);
+                .filter(l -> Objects.equals(l.get("replayed_from"), replayedFrom)).findFirst().orElse(null);
     }
 }

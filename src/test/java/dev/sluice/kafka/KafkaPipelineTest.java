@@ -13,10 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.sluice.Metrics;
 import dev.sluice.Servers;
@@ -215,8 +218,8 @@ class KafkaPipelineTest {
     @Test
     void aPoisonRecordTooLargeToDeadLetterWholeGoesAsAMarkedCutCopyAndTheCommitMovesOn() throws Exception {
         byte[] poison = new byte[1_048_400]; // not JSON, and with headers larger than the producer may send
-        java.util.Arrays.fill(poison, (byte) 'x');
-        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(poison));
+        Arrays.fill(poison, (byte) 'x');
+        String sha256 = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(poison));
         List<RecordMetadata> sent = kafka.produce(List.of(
                 new ProducerRecord<>(KafkaProfile.TOPIC, 0, utf8("poison"), poison),
                 new ProducerRecord<>(KafkaProfile.TOPIC, 0, utf8("r-0201"), utf8("{\"robot_id\":\"r-0201\","
@@ -229,7 +232,7 @@ class KafkaPipelineTest {
                 .filter(r -> String.valueOf(sent.get(0).offset()).equals(header(r, "offset"))
                         && "0".equals(header(r, "partition")))
                 .findFirst().orElseThrow();
-        assertThat(dead.value()).hasSize(2048).isEqualTo(java.util.Arrays.copyOf(poison, 2048));
+        assertThat(dead.value()).hasSize(2048).isEqualTo(Arrays.copyOf(poison, 2048));
         assertThat(header(dead, "truncated")).isEqualTo("true");
         assertThat(header(dead, "original.size")).isEqualTo("1048400");
         assertThat(header(dead, "original.sha256")).isEqualTo(sha256);
@@ -269,7 +272,7 @@ class KafkaPipelineTest {
     void brokerRestart_theStreamResumesByItselfAndLosesNothing() throws Exception {
         List<String> first = sample("b-", 1000, 44);
         List<String> second = sample("c-", 1000, 45);
-        long active = java.util.stream.Stream.concat(first.stream(), second.stream())
+        long active = Stream.concat(first.stream(), second.stream())
                 .filter(l -> l.contains("\"status\":\"active\"")).count();
         Map<String, Object> before = pipeline(STREAM);
         kafka.produce(records(first));

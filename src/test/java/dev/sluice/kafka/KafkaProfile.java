@@ -1,5 +1,9 @@
 package dev.sluice.kafka;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,19 +42,19 @@ public class KafkaProfile extends PostgresProfile {
     }
 
     /** The shipped routes and the test pipelines, in one routes directory. */
-    private static java.nio.file.Path routes() {
-        java.nio.file.Path dir = java.nio.file.Path.of("target/kafka-routes");
+    private static Path routes() {
+        Path dir = Path.of("target/kafka-routes");
         dev.sluice.PipelineFiles.clean(dir);
         try {
             for (String from : new String[] { "routes", "src/test/resources/test-routes" }) {
-                try (var files = java.nio.file.Files.list(java.nio.file.Path.of(from))) {
-                    for (java.nio.file.Path file : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                        java.nio.file.Files.copy(file, dir.resolve(file.getFileName()));
+                try (var files = Files.list(Path.of(from))) {
+                    for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                        Files.copy(file, dir.resolve(file.getFileName()));
                     }
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return dir;
     }

@@ -10,7 +10,12 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +48,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class DeadLettersTest {
 
-    static final java.nio.file.Path DLQ = java.nio.file.Path.of("target/test-data/dlq");
+    static final Path DLQ = Path.of("target/test-data/dlq");
     static final String NAME = "replayable";
 
     @Inject
@@ -97,7 +102,7 @@ class DeadLettersTest {
     }
 
     static Map<String, Object> reading(String robot, int seq) {
-        Map<String, Object> reading = new java.util.LinkedHashMap<>();
+        Map<String, Object> reading = new LinkedHashMap<>();
         reading.put("robot_id", robot);
         reading.put("ts", "2026-12-01T10:00:0" + seq + "Z");
         reading.put("seq", seq);
@@ -188,9 +193,9 @@ class DeadLettersTest {
         assertThat(rows.count("robot_telemetry WHERE robot_id = 'dl-new'")).isEqualTo(2);
         assertThat(cli("dead-letters", "list", NAME)).last().asString().endsWith("[replayed: written]");
         assertThat(command().execute("dead-letters", "replay", NAME)).isEqualTo(2);
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int down = new DeadLettersCommand(Map.of("SLUICE_URL", "http://127.0.0.1:1"), System.out,
-                new java.io.PrintStream(err, true)).execute("dead-letters", "list", NAME);
+                new PrintStream(err, true)).execute("dead-letters", "list", NAME);
         assertThat(down).isEqualTo(1);
         assertThat(err.toString()).isEqualTo("Cannot reach the service at http://127.0.0.1:1: ConnectException\n");
     }
@@ -200,17 +205,17 @@ class DeadLettersTest {
     }
 
     private List<String> cli(String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int exit = command(new java.io.PrintStream(out, true)).execute(args);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = command(new PrintStream(out, true)).execute(args);
         assertThat(exit).as(out.toString()).isZero();
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        return out.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
     private DeadLettersCommand command() {
         return command(System.out);
     }
 
-    private DeadLettersCommand command(java.io.PrintStream out) {
+    private DeadLettersCommand command(PrintStream out) {
         return new DeadLettersCommand(Map.of("SLUICE_URL", service.toString(), "SLUICE_USER", DevCredentials.USER,
                 "SLUICE_PASSWORD", DevCredentials.PASSWORD), out, System.err);
     }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.sluice.PipelineFiles;
@@ -77,7 +78,7 @@ class ErrorBudgetTest {
         String id = given().queryParam("reason", "not JSON").queryParam("limit", 1000)
                 .get("/pipelines/robot-telemetry-etl/dead-letters").then().statusCode(200).extract().jsonPath()
                 .getString("dead_letters.find { it.payload == 'not json 0' }.id");
-        given().contentType("application/json").body(Map.of("ids", java.util.List.of(id)))
+        given().contentType("application/json").body(Map.of("ids", List.of(id)))
                 .post("/pipelines/robot-telemetry-etl/dead-letters/replay").then().statusCode(200)
                 .body("results[0].outcome", is("dead-lettered"));
 

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -93,12 +94,12 @@ class HttpSecurityTest {
 
     @Test
     void aDeadLetterSaysWhoSentTheRecord() {
-        PipelineFiles.clean(java.nio.file.Path.of("target/test-data/dlq"));
+        PipelineFiles.clean(Path.of("target/test-data/dlq"));
         given().auth().preemptive().basic("feeder", "f-pass").contentType("application/x-ndjson")
                 .body("{\"robot_id\":\"s-2\"}\n".getBytes(StandardCharsets.UTF_8)).post(RECORDS).then().statusCode(202);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(PipelineFiles.deadLetters(
-                java.nio.file.Path.of("target/test-data/dlq/robot-telemetry-http.jsonl"))).singleElement()
+                Path.of("target/test-data/dlq/robot-telemetry-http.jsonl"))).singleElement()
                 .satisfies(e -> assertThat(e).containsEntry("sender", "feeder")
                         .containsEntry("reason", "missing required field 'ts'")));
     }

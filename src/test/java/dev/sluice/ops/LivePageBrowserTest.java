@@ -2,13 +2,17 @@ package dev.sluice.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.sluice.DevCredentials;
 import dev.sluice.PipelineFiles;
@@ -64,7 +68,7 @@ class LivePageBrowserTest {
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900");
         browser = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).build(), options);
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), options);
         // HTTP Basic credentials in the address, as an operator's browser would ask for them
         browser.get(service.toString().replace("://", "://" + DevCredentials.USER + ":" + DevCredentials.PASSWORD + "@"));
     }
@@ -86,7 +90,7 @@ class LivePageBrowserTest {
         PipelineFiles.drop(DIR.resolve("in"), "page-orders.jsonl", String.join("\n",
                 order("page-1", "paid", "12.50", "EUR"), order("page-2", "paid", "20.00", "USD"),
                 order("page-3", "cancelled", "5.00", "EUR"), order("page-4", "paid", "30.00", "CHF"), "")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .getBytes(StandardCharsets.UTF_8));
 
         // the counts change on the page as the file is processed
         waitFor(() -> text(orders, ".records-processed").equals(String.valueOf(Long.parseLong(written) + 2))
@@ -104,7 +108,7 @@ class LivePageBrowserTest {
         assertThat(letter.findElement(By.cssSelector(".reason")).getAttribute("title")).isNotBlank();
 
         // fix the rates, replay from the page, see the row
-        Files.writeString(RATES, "CHF,1.05,Franc\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(RATES, "CHF,1.05,Franc\n", StandardOpenOption.APPEND);
         Files.setLastModifiedTime(RATES, FileTime.from(Instant.now().plusSeconds(2)));
         letter.findElement(By.cssSelector("button.replay")).click();
         waitFor(() -> browser.findElement(By.id("message")).getText().contains("replayed 1: 1 written") ? true : null);
@@ -126,7 +130,7 @@ class LivePageBrowserTest {
         return card.findElement(By.cssSelector(selector)).getText();
     }
 
-    private <T> T waitFor(java.util.function.Supplier<T> found) {
+    private <T> T waitFor(Supplier<T> found) {
         try {
             return new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> found.get());
         } catch (org.openqa.selenium.TimeoutException e) {

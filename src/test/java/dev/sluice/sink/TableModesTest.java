@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.sluice.PostgresProfile;
 import dev.sluice.TestJson;
@@ -68,7 +69,7 @@ class TableModesTest {
 
     private RecordOrigin origin(Map<String, Object> record) throws Exception {
         return new RecordOrigin(stats, new Location.FileLine("in.jsonl", ++line),
-                TestJson.MAPPER.writeValueAsString(new java.util.TreeMap<>(record)).getBytes(StandardCharsets.UTF_8),
+                TestJson.MAPPER.writeValueAsString(new TreeMap<>(record)).getBytes(StandardCharsets.UTF_8),
                 TestAcks.NONE, false);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +41,7 @@ class JsonRecordParserTest {
                 + "\"status\":\"active\",\"temperature_c\":41.5,\"extra\":{\"a\":[1,true,null]},\"tags\":[]}");
         assertThat(record).containsExactly(Map.entry("robot_id", "r-1"), Map.entry("ts", "2026-11-26T10:00:00.123Z"),
                 Map.entry("seq", 17), Map.entry("status", "active"), Map.entry("temperature_c", 41.5),
-                Map.entry("extra", Map.of("a", java.util.Arrays.asList(1, true, null))), Map.entry("tags", List.of()));
+                Map.entry("extra", Map.of("a", Arrays.asList(1, true, null))), Map.entry("tags", List.of()));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -59,7 +60,7 @@ class PipelineStageContractTest {
 
     @Test
     void anAsyncStageThatFailsLaterFailsTheRecord() {
-        AsyncPipelineStage stage = record -> java.util.concurrent.CompletableFuture.failedFuture(new AssertionError("late"));
+        AsyncPipelineStage stage = record -> CompletableFuture.failedFuture(new AssertionError("late"));
         Exchange exchange = recordExchange();
 
         stage.process(exchange, done -> {
