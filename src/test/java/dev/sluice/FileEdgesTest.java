@@ -99,6 +99,19 @@ class FileEdgesTest {
     }
 
     @Test
+    void anEmptyFileIsDoneAndHoldsUpNoOther() {
+        drop(IN, "empty.jsonl", new byte[0]);
+        drop(IN, "after-empty.jsonl", record("after-empty", 1).getBytes(StandardCharsets.UTF_8));
+
+        awaitDone(IN, "empty.jsonl", DONE);
+        awaitDone(IN, "after-empty.jsonl", DONE);
+
+        assertThat(rows.query("SELECT robot_id FROM robot_telemetry")).containsExactly(Map.of("robot_id", "after-empty"));
+        assertThat(PipelineFiles.list(IN)).noneMatch(p -> p.getFileName().toString().startsWith("empty"));
+        assertThat(deadLetters(DLQ.resolve("robot-telemetry-etl.jsonl"))).isEmpty();
+    }
+
+    @Test
     void namesWithDotsKeepTheirWholeNameInDone() {
         drop(IN, "a.b.jsonl", record("dots", 1).getBytes(StandardCharsets.UTF_8));
         drop(IN, "a.c.jsonl", record("dots", 2).getBytes(StandardCharsets.UTF_8));

@@ -10,6 +10,8 @@ import java.util.Map;
  * <li>{@code include=.*\.jsonl}: JSON Lines files only;</li>
  * <li>{@code readLock=changed}, {@code readLockMinAge=1000}, {@code readLockCheckInterval=250}: a file is read once it
  * stopped changing;</li>
+ * <li>{@code readLockMinLength=0}: an empty file is read too (no records) and moves to done; Camel's default of 1
+ * would leave it locked in place for good, holding up the files behind it;</li>
  * <li>{@code sortBy=file:modified;file:name}: oldest first;</li>
  * <li>{@code initialDelay=0}: the directory is looked at once the pipeline starts, so readiness does not wait;</li>
  * <li>{@code filter=#sluiceNoSymlinks}: symbolic links are never followed ({@link NoSymlinks});</li>
@@ -33,6 +35,7 @@ public final class FileConsumerOptions {
         options.put("readLock", "changed");
         options.put("readLockMinAge", Long.toString(READ_LOCK_MIN_AGE_MILLIS));
         options.put("readLockCheckInterval", "250");
+        options.put("readLockMinLength", "0");
         options.put("sortBy", "RAW(file:modified;file:name)");
         options.put("initialDelay", "0");
         options.put("filter", "#" + NoSymlinks.NAME);
