@@ -467,7 +467,13 @@ final class TableMapping {
         }
         return switch (column.jdbcType()) {
             case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> integer(column, value);
-            case Types.DOUBLE, Types.FLOAT, Types.REAL -> number(column, value).doubleValue();
+            case Types.DOUBLE, Types.FLOAT, Types.REAL -> {
+                double number = number(column, value).doubleValue();
+                if (Double.isInfinite(number)) {
+                    throw mismatch(column, value, "a number within the range of a double (±1.8e308)");
+                }
+                yield number;
+            }
             case Types.NUMERIC, Types.DECIMAL -> new BigDecimal(number(column, value).toString());
             case Types.BOOLEAN, Types.BIT -> {
                 if (!(value instanceof Boolean b)) {
@@ -515,8 +521,9 @@ final class TableMapping {
 
     private static InvalidRecordException mismatch(Column column, Object value, String expected) {
         String shown = String.valueOf(value);
+        shown = shown.length() > 80 ? shown.substring(0, 77) + "..." : shown;
         return new InvalidRecordException("column " + column.name() + " needs " + expected + ", got "
-                + (shown.length() > 80 ? shown.substring(0, 77) + "..." : shown));
+                + (value instanceof String ? "the string \"" + shown + "\"" : shown));
     }
 
 }

@@ -3,6 +3,7 @@ package dev.sluice.stage;
 import dev.sluice.record.InvalidRecordException;
 import dev.sluice.record.Json;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -114,8 +115,57 @@ public class JsonRecordParser implements Processor {
                     + " bytes (sluice.source.max-record-bytes); only its first bytes are kept");
         }
         Map<String, Object> record = parseObject(decodeUtf8(origin.payload()), exact ? EXACT : OBJECT);
+        checkValues(record, "");
         check(record);
         return record;
+    }
+
+    /**
+     * What JSON can spell but no column or topic can hold, refused here rather than changed on the way out: a
+     * {@code \ud800} escape with no partner (stored as '?' by the database), a number beyond a double's range
+     * (read as Infinity).
+     */
+    @SuppressWarnings("unchecked")
+    private static void checkValues(Object value, String path) throws InvalidRecordException {
+        if (value instanceof String text) {
+            if (!validUnicode(text)) {
+                throw notUnicode("field '" + path + "'");
+            }
+        } else if (value instanceof Double number) {
+            if (number.isInfinite()) {
+                throw new InvalidRecordException("field '" + path + "' is a number beyond the range of a double (±1.8e308)");
+            }
+        } else if (value instanceof Map<?, ?> object) {
+            for (Map.Entry<String, Object> field : ((Map<String, Object>) object).entrySet()) {
+                if (!validUnicode(field.getKey())) {
+                    throw notUnicode(path.isEmpty() ? "a field name" : "a field name in '" + path + "'");
+                }
+                checkValues(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+            }
+        } else if (value instanceof List<?> items) {
+            for (int i = 0; i < items.size(); i++) {
+                checkValues(items.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    private static InvalidRecordException notUnicode(String what) {
+        return new InvalidRecordException(what + " is not valid Unicode: an escaped surrogate (\\ud800-\\udfff) "
+                + "without its pair");
+    }
+
+    private static boolean validUnicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private void check(Map<String, Object> record) throws InvalidRecordException {
@@ -137,11 +187,16 @@ public class JsonRecordParser implements Processor {
     }
 
     /** A {@code number} read exactly (a schema with decimals) is a double, as without; a decimal is exact. */
-    private static void asDeclared(Map<String, Object> record, FieldSpec spec, Object value) {
-        if (spec.type() == FieldType.NUMBER && value instanceof java.math.BigDecimal exactValue) {
-            record.put(spec.name(), exactValue.doubleValue());
-        } else if (spec.type() == FieldType.DECIMAL && !(value instanceof java.math.BigDecimal)) {
-            record.put(spec.name(), new java.math.BigDecimal(value.toString()));
+    private static void asDeclared(Map<String, Object> record, FieldSpec spec, Object value)
+            throws InvalidRecordException {
+        if (spec.type() == FieldType.NUMBER && value instanceof BigDecimal exactValue) {
+            double number = exactValue.doubleValue();
+            if (Double.isInfinite(number)) {
+                throw new InvalidRecordException("field '" + spec.name() + "' is a number beyond the range of a double (±1.8e308)");
+            }
+            record.put(spec.name(), number);
+        } else if (spec.type() == FieldType.DECIMAL && !(value instanceof BigDecimal)) {
+            record.put(spec.name(), new BigDecimal(value.toString()));
         }
     }
 

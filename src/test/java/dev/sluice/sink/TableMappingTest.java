@@ -1,7 +1,9 @@
 package dev.sluice.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,6 +16,7 @@ import java.util.Map;
 
 import dev.sluice.PostgresProfile;
 import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.record.InvalidRecordException;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.TestAcks;
@@ -110,6 +113,23 @@ class TableMappingTest {
             assertThat(rows(connection, "SELECT \"order\", \"select\", \"user\" FROM tm_words"))
                     .containsExactly(List.of("o-1", "s", "u"));
             execute(connection, "DROP TABLE tm_words");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "h2", "postgresql" })
+    void aValueADoubleColumnCannotHoldIsRefusedWithWhatItWas(String database) throws Exception {
+        try (Connection connection = connect(database)) {
+            execute(connection, "DROP TABLE IF EXISTS tm_double",
+                    "CREATE TABLE tm_double (id TEXT PRIMARY KEY, temp_c DOUBLE PRECISION)");
+            TableMapping mapping = TableMapping.read(connection, "tm_double");
+
+            assertThatThrownBy(() -> mapping.row(row("id", "big", "temp_c", new BigDecimal("1e400")), origin))
+                    .isInstanceOf(InvalidRecordException.class)
+                    .hasMessage("column temp_c needs a number within the range of a double (±1.8e308), got 1E+400");
+            assertThatThrownBy(() -> mapping.row(row("id", "quoted", "temp_c", "12.5"), origin))
+                    .hasMessage("column temp_c needs a number, got the string \"12.5\"");
+            execute(connection, "DROP TABLE tm_double");
         }
     }
 

@@ -76,6 +76,30 @@ class JsonRecordParserTest {
     }
 
     @Test
+    void rejectsWhatJsonSpellsButNoColumnHolds_aLoneSurrogateOrANumberBeyondADouble() throws Exception {
+        String ok = "\"ts\":\"2026-11-26T10:00:00Z\",\"seq\":1,\"status\":\"x\"";
+        String unpaired = " is not valid Unicode: an escaped surrogate (\\ud800-\\udfff) without its pair";
+        assertRejected("{\"robot_id\":\"\\ud800x\"," + ok + "}", "field 'robot_id'" + unpaired);
+        assertRejected("{\"robot_id\":\"r\"," + ok + ",\"site\":{\"name\":[\"a\",\"\\udc00\"]}}",
+                "field 'site.name[1]'" + unpaired);
+        assertRejected("{\"robot_id\":\"r\"," + ok + ",\"\\ud83d\":1}", "a field name" + unpaired);
+        assertRejected("{\"robot_id\":\"r\"," + ok + ",\"temperature_c\":1e400}",
+                "field 'temperature_c' is a number beyond the range of a double (±1.8e308)");
+        assertRejected("{\"robot_id\":\"r\"," + ok + ",\"x\":{\"y\":-1e400}}",
+                "field 'x.y' is a number beyond the range of a double (±1.8e308)");
+        // a pair written as two escapes is one character, and the largest doubles are numbers
+        assertThat(parse("{\"robot_id\":\"\\ud83d\\ude00\"," + ok + ",\"temperature_c\":1.7e308}"))
+                .containsEntry("robot_id", "\ud83d\ude00").containsEntry("temperature_c", 1.7e308);
+
+        JsonRecordParser exact = new JsonRecordParser();
+        exact.setRequired("amount:decimal, rate:number");
+        assertThatThrownBy(() -> exact.parse(origin("{\"amount\":1e400,\"rate\":1e400}".getBytes(StandardCharsets.UTF_8))))
+                .hasMessage("field 'rate' is a number beyond the range of a double (±1.8e308)");
+        assertThat(exact.parse(origin("{\"amount\":1e400,\"rate\":2.5}".getBytes(StandardCharsets.UTF_8))))
+                .containsEntry("amount", new java.math.BigDecimal("1e400")).containsEntry("rate", 2.5);
+    }
+
+    @Test
     void rejectsNestingDeeperThanTheLimit() {
         String deep = "[".repeat(Json.MAX_NESTING_DEPTH + 1) + "]".repeat(Json.MAX_NESTING_DEPTH + 1);
         assertThatThrownBy(() -> parse("{\"a\":" + deep + "}")).isInstanceOf(InvalidRecordException.class)
