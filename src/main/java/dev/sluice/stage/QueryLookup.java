@@ -25,8 +25,8 @@ import org.apache.camel.CamelContextAware;
 /**
  * An enrich stage that looks values up with a query of the sink database: {@code query} is one SELECT whose
  * {@code :field} marks are bound, as parameters, to the record's fields; the columns of its first row are added to the
- * record under their names (lower case), or nothing when it returns no row. Results are kept per parameter values, up
- * to {@code cacheSize} of them (default 10,000; 0 keeps none).
+ * record under their names (lower case), or nothing when it returns no row. Rows found are kept per parameter values,
+ * up to {@code cacheSize} of them (default 10,000; 0 keeps none); a query that found no row is asked again.
  *
  * <pre>
  * - beans:
@@ -106,7 +106,8 @@ public class QueryLookup implements PipelineStage, CamelContextAware {
         Map<String, Object> found = cacheSize > 0 ? cache.get(values) : null;
         if (found == null) {
             found = queryWithRetries(values);
-            if (cacheSize > 0) {
+            // a miss is asked again next time: the row a user adds after a dead letter must count on its replay
+            if (cacheSize > 0 && !found.isEmpty()) {
                 cache.put(values, found);
             }
         }
