@@ -85,17 +85,27 @@ public class Database {
     }
 
     /**
-     * A failed migration as an SQLException: one that could not reach the database is transient (retried like any
-     * write); one whose SQL failed keeps its SQLState, so the sink reports it and readiness shows it.
+     * A failed migration as an SQLException: one that could not reach the database keeps its SQLState (class 08:
+     * transient, retried like any write); one whose SQL failed keeps its state and the database's reason, so the sink
+     * reports it and readiness shows it. One Flyway refused without the database's say (validation: an applied file
+     * edited since, a migration that failed before) has no state: no wait mends it, so the start stops with it.
      */
     private static SQLException migrationFailure(FlywayException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql) {
-                return new SQLException("Migration failed: " + e.getMessage().lines().findFirst().orElse(""),
+                String reason = firstLine(sql.getMessage());
+                String step = firstLine(e.getMessage());
+                return new SQLException("Migration failed: " + (step.equals(reason) ? step : step + ": " + reason),
                         sql.getSQLState(), e);
             }
         }
-        return new SQLException("Migration failed: " + e.getMessage(), "08000", e);
+        String refusal = String.valueOf(e.getMessage()).lines()
+                .takeWhile(line -> !line.startsWith("Need more flexibility")).reduce((a, b) -> a + "\n" + b).orElse("");
+        return new SQLException("Migration failed: " + refusal, null, e);
+    }
+
+    private static String firstLine(String message) {
+        return String.valueOf(message).lines().findFirst().orElse("");
     }
 
     /**
