@@ -9,9 +9,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.postgresql.PGConnection;
 
@@ -239,25 +241,27 @@ abstract class RowWriter implements AutoCloseable {
                     copy(staging, group.getKey().columnList() + ", " + TableMapping.STAGING_ROW,
                             text(group.getValue(), indexes.get(group.getKey())));
                     if (mapping.upserts()) {
-                        long keys = distinctKeys(group.getValue());
-                        long superseded = group.getValue().size() - keys;
-                        // with several rows of one key, the earlier ones are replaced by the last within the batch:
-                        // each counts as an update, or as a replay when it is the record the table holds
-                        long replays = superseded > 0 && mapping.detectsConflicts() ? count(statement,
-                                mapping.stagedReplaysSql(staging)) : 0;
+                        long superseded = group.getValue().size() - distinctKeys(group.getValue());
+                        // several rows of one key: they count as if written one by one, in order, from the hashes
+                        // the table holds now (what H2's row-by-row upsert does); the database keeps only the last
+                        Map<Integer, String> held = superseded > 0 && mapping.detectsConflicts()
+                                ? heldHashes(statement, mapping.stagedHeldSql(staging)) : null;
                         int returned = 0;
+                        int returnedInserts = 0;
                         try (ResultSet written = statement.executeQuery(group.getKey().upsertFromSql(staging))) {
                             while (written.next()) {
                                 returned++;
-                                if (written.getBoolean(1)) {
-                                    inserted++;
-                                } else {
-                                    updated++;
-                                }
+                                returnedInserts += written.getBoolean(1) ? 1 : 0;
                             }
                         }
-                        long lastRowReplays = keys - returned;
-                        updated += (int) (superseded - Math.max(0, replays - lastRowReplays));
+                        if (held != null) {
+                            int[] counted = inOrder(group.getValue(), indexes.get(group.getKey()), held);
+                            inserted += counted[0];
+                            updated += counted[1];
+                        } else {
+                            inserted += returnedInserts;
+                            updated += returned - returnedInserts + (int) superseded;
+                        }
                         if (rows.size() > 1) {
                             statement.execute("DELETE FROM " + staging);
                         }
@@ -280,11 +284,38 @@ abstract class RowWriter implements AutoCloseable {
             }
         }
 
-        private static long count(Statement statement, String sql) throws SQLException {
+        /** The hash each staged row's key holds in the table now, by the row's number in the batch. */
+        private static Map<Integer, String> heldHashes(Statement statement, String sql) throws SQLException {
+            Map<Integer, String> held = new HashMap<>();
             try (ResultSet result = statement.executeQuery(sql)) {
-                result.next();
-                return result.getLong(1);
+                while (result.next()) {
+                    held.put(result.getInt(1), result.getString(2));
+                }
             }
+            return held;
+        }
+
+        /**
+         * New rows and updates among {@code group}, as if its rows were written one by one in order: a key not held
+         * is inserted, a row replacing another record's is an update, the very record a key holds is a replay.
+         */
+        private int[] inOrder(List<TableMapping.Row> group, List<Integer> numbers, Map<Integer, String> held) {
+            int[] counted = new int[2];
+            Map<List<Object>, String> current = new HashMap<>();
+            for (int i = 0; i < group.size(); i++) {
+                TableMapping.Row row = group.get(i);
+                List<Object> key = Arrays.asList(row.shape().key(row));
+                boolean seen = current.containsKey(key);
+                String holds = seen ? current.get(key) : held.get(numbers.get(i));
+                String hash = mapping.hash(row);
+                if (!seen && !held.containsKey(numbers.get(i))) {
+                    counted[0]++;
+                } else if (!Objects.equals(holds, hash)) {
+                    counted[1]++;
+                }
+                current.put(key, hash);
+            }
+            return counted;
         }
 
         private static long distinctKeys(List<TableMapping.Row> group) {

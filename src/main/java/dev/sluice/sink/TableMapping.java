@@ -219,12 +219,12 @@ final class TableMapping {
                 + " WHERE t." + Database.quoted(ORIGIN_HASH) + " IS DISTINCT FROM s." + Database.quoted(ORIGIN_HASH);
     }
 
-    /** The query for how many rows of {@code staging} are the very records the table holds under their key. */
-    String stagedReplaysSql(String staging) {
-        return "SELECT count(*) FROM " + staging + " s JOIN " + qualifiedName + " t ON "
+    /** The query for the hash each row of {@code staging} finds under its key in the table: its number, the hash. */
+    String stagedHeldSql(String staging) {
+        return "SELECT s." + STAGING_ROW + ", COALESCE(t." + Database.quoted(ORIGIN_HASH) + ", '') FROM " + staging
+                + " s JOIN " + qualifiedName + " t ON "
                 + keys.stream().map(k -> "t." + Database.quoted(k) + " = s." + Database.quoted(k))
-                        .collect(Collectors.joining(" AND "))
-                + " WHERE t." + Database.quoted(ORIGIN_HASH) + " = s." + Database.quoted(ORIGIN_HASH);
+                        .collect(Collectors.joining(" AND "));
     }
 
     /** The hash of a row, as {@code origin_hash} holds it, or null when the table has none. */
