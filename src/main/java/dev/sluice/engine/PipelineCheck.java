@@ -30,16 +30,21 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.AggregateDefinition;
 import org.apache.camel.model.BeanDefinition;
 import org.apache.camel.model.ExpressionNode;
+import org.apache.camel.model.FilterDefinition;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.ProcessDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.ToDefinition;
+import org.apache.camel.model.WhenDefinition;
 import org.apache.camel.model.language.ExpressionDefinition;
 import org.apache.camel.model.language.MethodCallExpression;
+import org.apache.camel.spi.Language;
 import org.apache.camel.spi.PropertiesSource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.util.StringHelper;
 
 /**
  * Every check a routes directory must pass before a pipeline runs, without running anything: what {@code validate}
@@ -126,6 +131,7 @@ public final class PipelineCheck {
                 problems.add(at(broken.location(), "[" + broken.rule() + "] " + broken.message()));
             }
             new References(camel, loaded, problems, applicationBeans).check();
+            templated(camel, loaded, problems);
             List<String> sinks = new ArrayList<>();
             boolean[] kafka = new boolean[1];
             List<String> pipelines = pipelines(camel, sinks, kafka);
@@ -142,6 +148,69 @@ public final class PipelineCheck {
             return new Result(problems, List.of(), List.of(), false);
         }
     }
+
+    /**
+     * What only a route a template made shows: a parameter its template does not declare (a typo that would leave
+     * the default in force without a word), and a file directory outside the file roots once its parameters are in.
+     */
+    private void templated(CamelContext camel, List<Path> files, List<RouteFence.Problem> problems) {
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        for (RouteDefinition route : model.getRouteDefinitions()) {
+            Map<String, Object> given = route.getTemplateParameters();
+            String location = given == null ? null : PipelineRules.templatedRouteLocation(files, route.getRouteId());
+            RouteTemplateDefinition template = location == null ? null
+                    : model.getRouteTemplateDefinition(templateRef(location));
+            if (template == null) {
+                continue;
+            }
+            Set<String> declared = new TreeSet<>();
+            template.getTemplateParameters().forEach(parameter -> declared.add(parameter.getName()));
+            Set<String> unknown = new TreeSet<>(); // Camel holds each given name also in its dashed form
+            for (String name : given.keySet()) {
+                String camelCase = StringHelper.dashToCamelCase(name);
+                if (!declared.contains(name) && !declared.contains(camelCase) && unknown.add(camelCase)) {
+                    String line = References.parameterLine(location, "name: " + StringHelper.camelCaseToDash(name));
+                    line = line.equals(location) ? References.parameterLine(location, "name: " + camelCase) : line;
+                    problems.add(at(line, "templated route " + route.getRouteId() + ": template " + template.getId()
+                            + " has no parameter '" + camelCase + "' (its parameters: " + String.join(", ", declared)
+                            + ")"));
+                }
+            }
+            String from = route.getInput() == null ? "" : route.getInput().getEndpointUri();
+            if (from.startsWith("file:")) {
+                try {
+                    String path = camel.resolvePropertyPlaceholders(PipelineDefinitions.templateParameters(route, from))
+                            .substring("file:".length()).replaceFirst("\\?.*", "").replaceFirst("^//", "");
+                    String outside = fence.outsideFileRoots(path);
+                    if (outside != null) {
+                        problems.add(at(References.parameterLine(location, "inputDir"), "templated route "
+                                + route.getRouteId() + ": " + outside));
+                    }
+                } catch (RuntimeException e) {
+                    // a setting not set: reported with the placeholders
+                }
+            }
+        }
+    }
+
+    /** The {@code routeTemplateRef} of the {@code - templatedRoute:} at {@code location} ({@code file:line}). */
+    private static String templateRef(String location) {
+        int colon = location.lastIndexOf(':');
+        try {
+            List<String> lines = Files.readAllLines(Path.of(location.substring(0, colon)));
+            for (int i = Integer.parseInt(location.substring(colon + 1)); i < lines.size() && !lines.get(i).startsWith("- "); i++) {
+                Matcher ref = TEMPLATE_REF.matcher(lines.get(i));
+                if (ref.matches()) {
+                    return ref.group(1);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a file location: no template to compare with
+        }
+        return "";
+    }
+
+    private static final Pattern TEMPLATE_REF = Pattern.compile("^\\s*routeTemplateRef:\\s*[\"']?([^\"'#\\s]+).*$");
 
     /** A Camel context to load routes into, never started: the settings as properties, stand-ins for Sluice's beans. */
     private CamelContext scratch() throws Exception {
@@ -367,6 +436,30 @@ public final class PipelineCheck {
                     problem(step, expression.getExpression(), "jq '" + expression.getExpression()
                             + "' does not compile: " + e.getMessage());
                 }
+            } else if ("simple".equals(expression.getLanguage())) {
+                simple(step, expression.getExpression());
+            }
+        }
+
+        /** A simple expression is parsed as start-up will: a filter's or a when's as a predicate. */
+        private void simple(ProcessorDefinition<?> step, String text) {
+            String resolved;
+            try {
+                resolved = camel.resolvePropertyPlaceholders(resolve(text));
+            } catch (RuntimeException e) {
+                return; // a setting not set: reported with the placeholders
+            }
+            try {
+                Language simple = camel.resolveLanguage("simple");
+                Object node = step; // a when is not a ProcessorDefinition subtype in every Camel
+                if (node instanceof FilterDefinition || node instanceof WhenDefinition) {
+                    simple.createPredicate(resolved);
+                } else {
+                    simple.createExpression(resolved);
+                }
+            } catch (RuntimeException e) {
+                problem(step, text, "simple '" + text + "' does not compile: "
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             }
         }
 
@@ -418,7 +511,7 @@ public final class PipelineCheck {
         }
 
         /** The line, from a templatedRoute's line on, that holds {@code value}; else the templatedRoute's. */
-        private static String parameterLine(String location, String value) {
+        static String parameterLine(String location, String value) {
             int colon = location.lastIndexOf(':');
             if (colon < 0 || value == null) {
                 return location;

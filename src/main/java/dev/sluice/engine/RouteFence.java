@@ -290,13 +290,21 @@ public final class RouteFence {
             return;
         }
         if (scheme.equals("file")) {
-            String path = policy.resolver().apply(uri.substring(colon + 1).replaceFirst("\\?.*", "").replaceFirst("^//", ""));
-            Path dir = Path.of(path).toAbsolutePath().normalize();
-            if (policy.fileRoots().stream().noneMatch(root -> dir.startsWith(root.toAbsolutePath().normalize()))) {
-                problems.add(problem(file, node, "directory " + path + " is outside the file roots "
-                        + policy.fileRoots() + " (sluice.security.file-roots)"));
+            String outside = outsideFileRoots(policy.resolver().apply(uri.substring(colon + 1).replaceFirst("\\?.*", "")
+                    .replaceFirst("^//", "")));
+            if (outside != null) {
+                problems.add(problem(file, node, outside));
             }
         }
+    }
+
+    /** Why a file pipeline may not read {@code path}, or null when it is under the file roots. */
+    public String outsideFileRoots(String path) {
+        Path dir = Path.of(path).toAbsolutePath().normalize();
+        if (policy.fileRoots().stream().anyMatch(root -> dir.startsWith(root.toAbsolutePath().normalize()))) {
+            return null;
+        }
+        return "directory " + path + " is outside the file roots " + policy.fileRoots() + " (sluice.security.file-roots)";
     }
 
     /** Any value: no class references, no forbidden simple functions. */

@@ -23,9 +23,10 @@ class PipelineCheckTest {
 
     private static final Path CORPUS = Path.of("src/test/resources/broken");
 
+    // the file roots of the test profile: other tests of this JVM point pipelines under target/
     private final PipelineCheck check = new PipelineCheck(new RouteFence(new RouteFence.Policy(RouteFence.CONSUMERS,
-            RouteFence.PRODUCERS, RouteFence.BEAN_TYPES, RouteFence.PLACEHOLDERS, List.of(Path.of("data")),
-            value -> value)), Map.<String, String>of()::get);
+            RouteFence.PRODUCERS, RouteFence.BEAN_TYPES, RouteFence.PLACEHOLDERS,
+            List.of(Path.of("data"), Path.of("target")), value -> value)), Map.<String, String>of()::get);
 
     @TempDir
     Path dir;
