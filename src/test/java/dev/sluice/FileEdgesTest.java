@@ -132,7 +132,10 @@ class FileEdgesTest {
 
         drop(IN, "crasher.jsonl", record("crasher", 1).getBytes(StandardCharsets.UTF_8));
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ERROR.resolve("crasher.jsonl")));
+        // the file moves aside first, then its dead letter is written
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> Files.exists(ERROR.resolve("crasher.jsonl"))
+                        && !deadLetters(DLQ.resolve("robot-telemetry-etl.jsonl")).isEmpty());
         assertThat(IN.resolve("crasher.jsonl")).doesNotExist();
         assertThat(marker).doesNotExist();
         assertThat(rows.count("robot_telemetry")).isZero();
