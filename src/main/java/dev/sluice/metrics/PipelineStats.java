@@ -30,8 +30,7 @@ public final class PipelineStats {
     private final Counter updated;
     private final Counter fieldsDropped;
     private final DistributionSummary batchSizes;
-    private final Map<String, LongAdder> batchReasons =
-            new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> batchReasons = new ConcurrentHashMap<>();
     private final Timer latency;
     private final MeterRegistry registry;
     /** By stage, then outcome: two lookups and no key built per record. */

@@ -115,7 +115,7 @@ public class JsonRecordParser implements Processor {
                     + " bytes (sluice.source.max-record-bytes); only its first bytes are kept");
         }
         Map<String, Object> record = parseObject(decodeUtf8(origin.payload()), exact ? EXACT : OBJECT);
-        checkValues(record, "");
+        checkValues(record);
         check(record);
         return record;
     }
@@ -125,33 +125,58 @@ public class JsonRecordParser implements Processor {
      * {@code \ud800} escape with no partner (stored as '?' by the database), a number beyond a double's range
      * (read as Infinity).
      */
-    @SuppressWarnings("unchecked")
-    private static void checkValues(Object value, String path) throws InvalidRecordException {
-        if (value instanceof String text) {
-            if (!validUnicode(text)) {
-                throw notUnicode("field '" + path + "'");
-            }
-        } else if (value instanceof Double number) {
-            if (number.isInfinite()) {
-                throw new InvalidRecordException("field '" + path + "' is a number beyond the range of a double (±1.8e308)");
-            }
-        } else if (value instanceof Map<?, ?> object) {
-            for (Map.Entry<String, Object> field : ((Map<String, Object>) object).entrySet()) {
-                if (!validUnicode(field.getKey())) {
-                    throw notUnicode(path.isEmpty() ? "a field name" : "a field name in '" + path + "'");
-                }
-                checkValues(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
-            }
-        } else if (value instanceof List<?> items) {
-            for (int i = 0; i < items.size(); i++) {
-                checkValues(items.get(i), path + "[" + i + "]");
-            }
+    private static void checkValues(Map<String, Object> record) throws InvalidRecordException {
+        Unstorable found = unstorable(record);
+        if (found != null) {
+            throw new InvalidRecordException(found.message());
         }
     }
 
-    private static InvalidRecordException notUnicode(String what) {
-        return new InvalidRecordException(what + " is not valid Unicode: an escaped surrogate (\\ud800-\\udfff) "
-                + "without its pair");
+    /**
+     * A value no column or topic can hold: the path to it (built only for the one found, on the way back up), whether
+     * it is a field name (then the path is the object's), and why.
+     */
+    private record Unstorable(String path, boolean name, String why) {
+        static final String UNPAIRED = "is not valid Unicode: an escaped surrogate (\\ud800-\\udfff) without its pair";
+        static final String RANGE = "is a number beyond the range of a double (±1.8e308)";
+
+        Unstorable under(String step) {
+            return new Unstorable(path.isEmpty() ? step : step + (path.startsWith("[") ? "" : ".") + path, name, why);
+        }
+
+        String message() {
+            return (name ? (path.isEmpty() ? "a field name" : "a field name in '" + path + "'") : "field '" + path + "'")
+                    + " " + why;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Unstorable unstorable(Object value) {
+        if (value instanceof String text) {
+            return validUnicode(text) ? null : new Unstorable("", false, Unstorable.UNPAIRED);
+        }
+        if (value instanceof Double number) {
+            return number.isInfinite() ? new Unstorable("", false, Unstorable.RANGE) : null;
+        }
+        if (value instanceof Map<?, ?> object) {
+            for (Map.Entry<String, Object> field : ((Map<String, Object>) object).entrySet()) {
+                if (!validUnicode(field.getKey())) {
+                    return new Unstorable("", true, Unstorable.UNPAIRED);
+                }
+                Unstorable inside = unstorable(field.getValue());
+                if (inside != null) {
+                    return inside.under(field.getKey());
+                }
+            }
+        } else if (value instanceof List<?> items) {
+            for (int i = 0; i < items.size(); i++) {
+                Unstorable inside = unstorable(items.get(i));
+                if (inside != null) {
+                    return inside.under("[" + i + "]");
+                }
+            }
+        }
+        return null;
     }
 
     private static boolean validUnicode(String text) {
@@ -192,7 +217,7 @@ public class JsonRecordParser implements Processor {
         if (spec.type() == FieldType.NUMBER && value instanceof BigDecimal exactValue) {
             double number = exactValue.doubleValue();
             if (Double.isInfinite(number)) {
-                throw new InvalidRecordException("field '" + spec.name() + "' is a number beyond the range of a double (±1.8e308)");
+                throw new InvalidRecordException(new Unstorable(spec.name(), false, Unstorable.RANGE).message());
             }
             record.put(spec.name(), number);
         } else if (spec.type() == FieldType.DECIMAL && !(value instanceof BigDecimal)) {
