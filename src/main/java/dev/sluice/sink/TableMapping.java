@@ -213,18 +213,20 @@ final class TableMapping {
      * conflicts, run after the insert from staging.
      */
     String stagedConflictsSql(String staging) {
-        return "SELECT s." + STAGING_ROW + " FROM " + staging + " s JOIN " + qualifiedName + " t ON "
-                + keys.stream().map(k -> "t." + Database.quoted(k) + " = s." + Database.quoted(k))
-                        .collect(Collectors.joining(" AND "))
+        return "SELECT s." + STAGING_ROW + " FROM " + stagedJoin(staging)
                 + " WHERE t." + Database.quoted(ORIGIN_HASH) + " IS DISTINCT FROM s." + Database.quoted(ORIGIN_HASH);
     }
 
     /** The query for the hash each row of {@code staging} finds under its key in the table: its number, the hash. */
     String stagedHeldSql(String staging) {
-        return "SELECT s." + STAGING_ROW + ", COALESCE(t." + Database.quoted(ORIGIN_HASH) + ", '') FROM " + staging
-                + " s JOIN " + qualifiedName + " t ON "
-                + keys.stream().map(k -> "t." + Database.quoted(k) + " = s." + Database.quoted(k))
-                        .collect(Collectors.joining(" AND "));
+        return "SELECT s." + STAGING_ROW + ", COALESCE(t." + Database.quoted(ORIGIN_HASH) + ", '') FROM "
+                + stagedJoin(staging);
+    }
+
+    /** {@code staging} as {@code s} joined to the table as {@code t} by the key. */
+    private String stagedJoin(String staging) {
+        return staging + " s JOIN " + qualifiedName + " t ON " + keys.stream()
+                .map(k -> "t." + Database.quoted(k) + " = s." + Database.quoted(k)).collect(Collectors.joining(" AND "));
     }
 
     /** The hash of a row, as {@code origin_hash} holds it, or null when the table has none. */
