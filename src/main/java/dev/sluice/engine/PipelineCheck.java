@@ -29,6 +29,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.AggregateDefinition;
 import org.apache.camel.model.BeanDefinition;
+import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.model.ExpressionNode;
 import org.apache.camel.model.FilterDefinition;
 import org.apache.camel.model.Model;
@@ -180,8 +181,8 @@ public final class PipelineCheck {
             // under the fixture tests a pipeline reads its fixtures instead (PipelineDefinitions.readFixtures)
             if (from.startsWith("file:") && settings.apply("sluice.fixtures-dir") == null) {
                 try {
-                    String path = camel.resolvePropertyPlaceholders(PipelineDefinitions.templateParameters(route, from))
-                            .substring("file:".length()).replaceFirst("\\?.*", "").replaceFirst("^//", "");
+                    String path = SinkUris.path(camel.resolvePropertyPlaceholders(
+                            PipelineDefinitions.templateParameters(route, from)));
                     String outside = fence.outsideFileRoots(path);
                     if (outside != null) {
                         problems.add(at(References.parameterLine(location, "inputDir"), "templated route "
@@ -419,13 +420,19 @@ public final class PipelineCheck {
                     endpoint(step, resolve(to.getUri()));
                 }
                 if (step instanceof ExpressionNode node && node.getExpression() != null) {
-                    expression(step, node.getExpression());
+                    expression(step, node.getExpression(), step instanceof FilterDefinition);
+                }
+                if (step instanceof ChoiceDefinition choice) {
+                    // a choice's outputs are its whens' steps: the whens' own predicates only show here
+                    for (WhenDefinition when : choice.getWhenClauses()) {
+                        expression(when, when.getExpression(), true);
+                    }
                 }
                 steps(step.getOutputs());
             }
         }
 
-        private void expression(ProcessorDefinition<?> step, ExpressionDefinition expression) {
+        private void expression(LineNumberAware step, ExpressionDefinition expression, boolean predicate) {
             if (expression instanceof MethodCallExpression method && method.getRef() != null) {
                 bean(step, method.getRef());
             } else if ("ref".equals(expression.getLanguage())) {
@@ -438,12 +445,12 @@ public final class PipelineCheck {
                             + "' does not compile: " + e.getMessage());
                 }
             } else if ("simple".equals(expression.getLanguage())) {
-                simple(step, expression.getExpression());
+                simple(step, expression.getExpression(), predicate);
             }
         }
 
         /** A simple expression is parsed as start-up will: a filter's or a when's as a predicate. */
-        private void simple(ProcessorDefinition<?> step, String text) {
+        private void simple(LineNumberAware step, String text, boolean predicate) {
             String resolved;
             try {
                 resolved = camel.resolvePropertyPlaceholders(resolve(text));
@@ -452,8 +459,7 @@ public final class PipelineCheck {
             }
             try {
                 Language simple = camel.resolveLanguage("simple");
-                Object node = step; // a when is not a ProcessorDefinition subtype in every Camel
-                if (node instanceof FilterDefinition || node instanceof WhenDefinition) {
+                if (predicate) {
                     simple.createPredicate(resolved);
                 } else {
                     simple.createExpression(resolved);
@@ -464,7 +470,7 @@ public final class PipelineCheck {
             }
         }
 
-        private void bean(ProcessorDefinition<?> step, String ref) {
+        private void bean(LineNumberAware step, String ref) {
             String name = resolve(ref).replaceFirst("^#(bean:)?", "");
             if (camel.getRegistry().lookupByName(name) == null && !applicationBeans.test(name)) {
                 problem(step, name, "no bean named '" + name + "': declare it under beans: in a routes file, or use "

@@ -1,5 +1,6 @@
 package dev.sluice.engine;
 
+import dev.sluice.sink.SinkUris;
 import dev.sluice.stage.JqFunctions;
 import java.nio.file.Path;
 import java.util.List;
@@ -151,12 +152,8 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
         if (camel == null || route.getResource() == null && route.getTemplateParameters() == null) {
             return; // built in Java: the application's own code, not configuration
         }
-        String resolved = camel.resolvePropertyPlaceholders(templateParameters(route, uri));
-        String path = resolved.substring("file:".length()).replaceFirst("\\?.*", "").replaceFirst("^//", "");
-        Path dir = Path.of(path).toAbsolutePath().normalize();
-        List<Path> roots = config.security().fileRoots().stream().map(root -> Path.of(root).toAbsolutePath().normalize())
-                .toList();
-        if (roots.stream().noneMatch(dir::startsWith)) {
+        String path = SinkUris.path(camel.resolvePropertyPlaceholders(templateParameters(route, uri)));
+        if (!RouteFence.underFileRoots(path, config.security().fileRoots().stream().map(Path::of).toList())) {
             throw new IllegalArgumentException("Route " + route.getRouteId() + " reads directory " + path
                     + ", outside the file roots " + config.security().fileRoots() + " (sluice.security.file-roots)");
         }

@@ -1,5 +1,6 @@
 package dev.sluice.engine;
 
+import dev.sluice.sink.SinkUris;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -290,21 +291,23 @@ public final class RouteFence {
             return;
         }
         if (scheme.equals("file")) {
-            String outside = outsideFileRoots(policy.resolver().apply(uri.substring(colon + 1).replaceFirst("\\?.*", "")
-                    .replaceFirst("^//", "")));
+            String outside = outsideFileRoots(policy.resolver().apply(SinkUris.path(uri)));
             if (outside != null) {
                 problems.add(problem(file, node, outside));
             }
         }
     }
 
-    /** Why a file pipeline may not read {@code path}, or null when it is under the file roots. */
-    public String outsideFileRoots(String path) {
+    /** True when {@code path} is under one of {@code roots}, both taken as absolute and normalized. */
+    static boolean underFileRoots(String path, List<Path> roots) {
         Path dir = Path.of(path).toAbsolutePath().normalize();
-        if (policy.fileRoots().stream().anyMatch(root -> dir.startsWith(root.toAbsolutePath().normalize()))) {
-            return null;
-        }
-        return "directory " + path + " is outside the file roots " + policy.fileRoots() + " (sluice.security.file-roots)";
+        return roots.stream().anyMatch(root -> dir.startsWith(root.toAbsolutePath().normalize()));
+    }
+
+    /** Why a file pipeline may not read {@code path}, or null when it is under the file roots. */
+    String outsideFileRoots(String path) {
+        return underFileRoots(path, policy.fileRoots()) ? null
+                : "directory " + path + " is outside the file roots " + policy.fileRoots() + " (sluice.security.file-roots)";
     }
 
     /** Any value: no class references, no forbidden simple functions. */

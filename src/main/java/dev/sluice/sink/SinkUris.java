@@ -73,6 +73,7 @@ public final class SinkUris {
         }
     }
 
+    /** The path of an endpoint URI: what follows the scheme, without {@code //} and options (a table, a directory). */
     public static String path(String uri) {
         return uri.substring(uri.indexOf(':') + 1).replaceFirst("\\?.*", "").replaceFirst("^//", "");
     }
