@@ -5,7 +5,9 @@
 #
 #   scripts/postgres.sh start|stop|status|url
 #
-# Settings: SLUICE_PG_PORT (55432), SLUICE_PG_DIR (/tmp/sluice-pg). Database, user and password: sluice.
+# Settings: SLUICE_PG_PORT (55432), SLUICE_PG_DIR (/tmp/sluice-pg). Database sluice; its owner sluice (password
+# sluice) applies the migrations; sluice_pipelines (password sluice_pipelines) is the role pipelines run as, which
+# the owner grants rows only (docs/deploy.md).
 set -euo pipefail
 
 PORT=${SLUICE_PG_PORT:-55432}
@@ -39,20 +41,22 @@ start() {
     install
     local bin
     bin=$(pg_bin)
-    if is_running; then
-        return 0
-    fi
     if [ ! -f "$DIR/PG_VERSION" ]; then
         mkdir -p "$DIR"
         [ "$(id -u)" = 0 ] && chown postgres:postgres "$DIR"
         as_owner "$bin/initdb" -D "$DIR" -U postgres --auth-local=trust --auth-host=scram-sha-256 >/dev/null
     fi
-    as_owner "$bin/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w -t 60 \
-        -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1" start >/dev/null
+    if ! is_running; then
+        as_owner "$bin/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w -t 60 \
+            -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1" start >/dev/null
+    fi
     local psql=("$bin/psql" -h "$DIR" -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
     if [ -z "$(as_owner "${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'sluice'")" ]; then
         as_owner "${psql[@]}" -c "CREATE ROLE sluice LOGIN PASSWORD 'sluice'"
         as_owner "${psql[@]}" -c "CREATE DATABASE sluice OWNER sluice"
+    fi
+    if [ -z "$(as_owner "${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'sluice_pipelines'")" ]; then
+        as_owner "${psql[@]}" -c "CREATE ROLE sluice_pipelines LOGIN PASSWORD 'sluice_pipelines'"
     fi
     # the benchmark (bench/) checkpoints between runs, so no run pays for the previous one's writes
     as_owner "${psql[@]}" -c "GRANT pg_checkpoint TO sluice" 2>/dev/null

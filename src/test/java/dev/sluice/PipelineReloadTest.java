@@ -100,9 +100,9 @@ class PipelineReloadTest {
                 Map<String, Object> report = Metrics.pipeline("robot-telemetry-etl");
                 assertThat(report.get("status")).isEqualTo("Started");
                 assertThat((List<?>) report.get("routes_problems")).singleElement().asString()
-                        .endsWith("broken.yaml:6:1: no bean named 'noSuchStage': declare it under beans: in a routes "
-                                + "file, or use one of Sluice's [anomalyDetector, awaitSettled, batch, fields, jsonLines, "
-                                + "kafkaRecords, sluiceJsonRecord, sluiceNoStage, sluiceNoSymlinks]");
+                        .endsWith("broken.yaml:7:18: process: no bean named 'noSuchStage'; it needs a stage: process "
+                                + "(declare it under beans: with one of JqMapping, ProcessingTime, ReferenceLookup, "
+                                + "QueryLookup)");
                 assertThat(Metrics.meter("sluice_routes_problems", "")).isEqualTo(1.0);
             });
         } finally {

@@ -26,7 +26,7 @@ public final class Rows {
     }
 
     public List<Map<String, Object>> query(String sql) {
-        try (Connection connection = database.connection();
+        try (Connection connection = database.ownerConnection();
                 PreparedStatement statement = connection.prepareStatement(sql);
                 ResultSet rs = statement.executeQuery()) {
             ResultSetMetaData meta = rs.getMetaData();
@@ -50,7 +50,7 @@ public final class Rows {
     }
 
     public void execute(String... statements) {
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = database.ownerConnection(); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
             }

@@ -16,8 +16,3 @@ CREATE TABLE carriers (
     carrier VARCHAR(32) NOT NULL
 );
 INSERT INTO carriers (zone, carrier) VALUES ('A', 'bike'), ('B', 'van'), ('C', 'air');
-
--- one row per batch written, by a statement after each batch (jdbc:sluice)
-CREATE TABLE parcel_batches (
-    written_at TIMESTAMP WITH TIME ZONE NOT NULL
-);

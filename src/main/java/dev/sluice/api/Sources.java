@@ -110,7 +110,7 @@ public final class Sources {
 
         @Override
         String uri(String pipeline) {
-            return "file:" + spool.dir() + "?readLock=none&delay=100&delete=true";
+            return spool.consumerUri();
         }
 
         @Override

@@ -22,8 +22,9 @@ import io.smallrye.config.SmallRyeConfig;
  * {@code sql [statement]}: runs SQL on the sink database the service is configured with ({@code sluice.db.url},
  * {@code username}, {@code password}, from the environment, system properties, {@code config/application.properties}
  * or the packaged defaults) and prints what it returns as a table; without a statement, the statements on standard
- * input, one per {@code ;}. Starts nothing else: no HTTP server, no pipeline. The embedded H2 database opens while
- * the service runs ({@code AUTO_SERVER=TRUE}). Exit 0, or 1 when a statement fails.
+ * input, one per {@code ;}. Starts nothing else: no HTTP server, no pipeline. It connects as the owner of the tables
+ * ({@code sluice.db.username}); the embedded H2 database is the service's alone while it runs, so stop the service
+ * first. Exit 0, or 1 when a statement fails.
  */
 final class SqlCommand {
 

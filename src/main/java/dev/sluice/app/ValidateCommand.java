@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dependency.KafkaProducers;
-import dev.sluice.engine.PipelineCheck;
-import dev.sluice.engine.RoutesGuard;
+import dev.sluice.routes.PipelineCheck;
+import dev.sluice.routes.RoutesGuard;
 import dev.sluice.sink.SinkUris;
 import io.smallrye.config.SmallRyeConfig;
 import org.apache.kafka.clients.admin.Admin;

@@ -66,21 +66,33 @@ public interface SluiceConfig {
 
     interface Db {
         /**
-         * The embedded H2 file database. {@code AUTO_SERVER=TRUE}: a second process (the {@code sql} command, an H2
-         * Shell) can open it while the service runs.
+         * The embedded H2 file database, in this process only: it opens no port (the {@code sql} command opens it
+         * while the service is stopped).
          */
         String H2_FILE = "jdbc:h2:file:./data/sluice;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
-                + "NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
+                + "NON_KEYWORDS=VALUE";
 
         /** JDBC URL of the sink database; the H2 file database under data/ when unset. */
         @WithDefault(H2_FILE)
         String url();
 
-        /** Database user. */
+        /**
+         * The database role that owns the tables: it applies the migrations and grants the pipelines' role its rights.
+         */
         Optional<String> username();
 
-        /** Database password: pass it through the environment (SLUICE_DB_PASSWORD), never in a file in the image. */
+        /** Password of {@code username}: from a Secret (environment or a mounted file), never in a file of the image. */
         Optional<String> password();
+
+        /**
+         * The role pipelines' connections use, which may only read, insert and update rows (docs/deploy.md). On the
+         * embedded H2 database Sluice makes one itself when unset; on PostgreSQL, unset, pipelines use the owner's
+         * role and Sluice warns at start.
+         */
+        Optional<String> pipelinesUsername();
+
+        /** Password of {@code pipelines-username}: from a Secret, never in a file of the image. */
+        Optional<String> pipelinesPassword();
 
         /** Maximum connections in the pool. */
         @WithDefault("4")
@@ -234,18 +246,9 @@ public interface SluiceConfig {
 
     interface Security {
         /**
-         * Endpoint schemes routes files may use besides Sluice's own (read: file, kafka, direct, seda; write: direct,
-         * seda, log, sluice-table, sluice-topic), comma-separated.
+         * Directories under which routes files may name paths (a file pipeline's input, done and error directories, a
+         * reference file), comma-separated; symbolic links are followed before the comparison.
          */
-        Optional<List<String>> allowedComponents();
-
-        /** Class name prefixes of beans routes files may declare besides {@code dev.sluice.}, comma-separated. */
-        Optional<List<String>> allowedBeanTypes();
-
-        /** Placeholder key prefixes routes files may use besides {@code sluice.}, comma-separated. */
-        Optional<List<String>> allowedPlaceholders();
-
-        /** Directories under which file pipelines may read, comma-separated. */
         @WithDefault("data")
         List<String> fileRoots();
     }

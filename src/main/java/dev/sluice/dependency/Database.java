@@ -2,11 +2,14 @@ package dev.sluice.dependency;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.time.Duration;
 
-import javax.sql.DataSource;
 import java.util.regex.Pattern;
 
 import dev.sluice.config.SluiceConfig;
@@ -37,26 +40,37 @@ public class Database {
     private static final Logger LOG = Logger.getLogger(Database.class);
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
+    /** The role pipelines' connections use on the embedded H2 database, made by Sluice at every start. */
+    public static final String H2_PIPELINES_USER = "sluice_pipelines";
+
     private final SluiceConfig.Db config;
+    /** The owner's connections: migrations, grants, the fixture tests' clean-up. */
+    private final AgroalDataSource owner;
+    /** The pipelines' connections: a role that can read and write rows and nothing else (docs/security.md). */
     private final AgroalDataSource dataSource;
+    /** The pipelines' role and password, when it is not the owner; on H2 Sluice makes it. */
+    private final String pipelinesUser;
+    private final String pipelinesPassword;
     private volatile boolean schemaReady;
     private final CompletableFuture<Void> earlyMigration;
 
     public Database(SluiceConfig config) throws SQLException {
         this.config = config.db();
-        AgroalDataSourceConfigurationSupplier supplier = new AgroalDataSourceConfigurationSupplier()
-                .connectionPoolConfiguration(pool -> pool
-                        .maxSize(this.config.poolSize())
-                        .acquisitionTimeout(Duration.ofSeconds(10))
-                        .validateOnBorrow(true)
-                        .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(5))
-                        .connectionFactoryConfiguration(factory -> {
-                            factory.jdbcUrl(this.config.url());
-                            this.config.username().ifPresent(user -> factory.principal(new NamePrincipal(user)));
-                            this.config.password().ifPresent(pw -> factory.credential(new SimplePassword(pw)));
-                            return factory;
-                        }));
-        this.dataSource = AgroalDataSource.from(supplier);
+        this.owner = pool(this.config.username().orElse(null), this.config.password().orElse(null), 2, this.config.url());
+        if (this.config.pipelinesUsername().isPresent()) {
+            pipelinesUser = this.config.pipelinesUsername().get();
+            pipelinesPassword = this.config.pipelinesPassword().orElse(null);
+        } else if (vendor().equals("h2")) {
+            pipelinesUser = H2_PIPELINES_USER;
+            byte[] secret = new byte[24];
+            new SecureRandom().nextBytes(secret);
+            pipelinesPassword = HexFormat.of().formatHex(secret);
+        } else {
+            pipelinesUser = null;
+            pipelinesPassword = null;
+        }
+        this.dataSource = pipelinesUser == null ? owner
+                : pool(pipelinesUser, pipelinesPassword, this.config.poolSize(), pipelinesUrl(this.config.url()));
         // the migrations start now, beside Camel's start-up, not after it: connection() waits for them, and
         // migrateAtStart reports how this first attempt ended
         earlyMigration = new CompletableFuture<>();
@@ -64,7 +78,7 @@ public class Database {
             try {
                 ensureSchema();
                 earlyMigration.complete(null);
-            } catch (RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 earlyMigration.completeExceptionally(e);
             }
         }, "Sluice migrations");
@@ -72,16 +86,62 @@ public class Database {
         early.start();
     }
 
-    /** A pooled connection; the schema is in place once this returns. */
-    public Connection connection() throws SQLException {
-        if (!schemaReady) {
-            try {
-                ensureSchema();
-            } catch (FlywayException e) {
-                throw migrationFailure(e);
+    /**
+     * The URL the pipelines' role connects with: on H2, without the settings only an admin may make (such as
+     * DB_CLOSE_DELAY), which the owner's first connection made for the database already.
+     */
+    static String pipelinesUrl(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String[] parts = url.split(";");
+        StringBuilder kept = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            String key = parts[i].split("=", 2)[0].trim().toUpperCase(Locale.ROOT);
+            if (H2_SESSION_SETTINGS.contains(key)) {
+                kept.append(';').append(parts[i]);
             }
         }
+        return kept.toString();
+    }
+
+    /** The settings of an H2 URL that a user who is not an admin may give as it connects. */
+    private static final Set<String> H2_SESSION_SETTINGS = Set.of("MODE", "DATABASE_TO_LOWER", "DATABASE_TO_UPPER",
+            "DEFAULT_NULL_ORDERING", "NON_KEYWORDS", "CASE_INSENSITIVE_IDENTIFIERS", "LOCK_TIMEOUT", "TIME ZONE",
+            "AUTO_SERVER", "AUTO_SERVER_PORT", "IFEXISTS", "ACCESS_MODE_DATA");
+
+    private AgroalDataSource pool(String user, String password, int size, String url) throws SQLException {
+        return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(pool -> pool
+                        .maxSize(size)
+                        .acquisitionTimeout(Duration.ofSeconds(10))
+                        .validateOnBorrow(true)
+                        .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(5))
+                        .connectionFactoryConfiguration(factory -> {
+                            factory.jdbcUrl(url);
+                            if (user != null) {
+                                factory.principal(new NamePrincipal(user));
+                            }
+                            if (password != null) {
+                                factory.credential(new SimplePassword(password));
+                            }
+                            return factory;
+                        })));
+    }
+
+    /**
+     * A pooled connection of the pipelines' role, which may read and write rows and nothing else; the schema is in
+     * place once this returns.
+     */
+    public Connection connection() throws SQLException {
+        ensureSchema();
         return dataSource.getConnection();
+    }
+
+    /** A connection of the tables' owner, for what is no pipeline's business: the fixture tests' clean-up. */
+    public Connection ownerConnection() throws SQLException {
+        ensureSchema();
+        return owner.getConnection();
     }
 
     /**
@@ -117,7 +177,7 @@ public class Database {
             earlyMigration.join();
             LOG.debugf("Database %s ready", vendor());
         } catch (CompletionException failed) {
-            SQLException e = failed.getCause() instanceof FlywayException flyway ? migrationFailure(flyway)
+            SQLException e = failed.getCause() instanceof SQLException sql ? sql
                     : new SQLException(String.valueOf(failed.getCause().getMessage()), null, failed.getCause());
             if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                 LOG.warnf("The database does not answer yet; migrations will run at the first write: %s", e.getMessage());
@@ -127,17 +187,9 @@ public class Database {
         }
     }
 
-    /**
-     * The pool, for Camel JDBC ({@code jdbc:sluice}): the tables are in place once {@link #connection()} returned
-     * once, which the start-up does.
-     */
-    public DataSource dataSource() {
-        return dataSource;
-    }
-
     /** Null when the database answers within two seconds, else why not. */
     public String unreachable() {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = owner.getConnection()) {
             return connection.isValid(2) ? null : "the database did not answer within 2 s";
         } catch (SQLException e) {
             return String.valueOf(e.getMessage());
@@ -173,18 +225,39 @@ public class Database {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
-    private synchronized void ensureSchema() {
+    private void ensureSchema() throws SQLException {
         if (schemaReady) {
             return;
         }
-        if (config.migrate()) {
-            Migrations.apply(dataSource, vendor(), config.migrationsDir());
+        synchronized (this) {
+            if (schemaReady) {
+                return;
+            }
+            if (config.migrate()) {
+                try {
+                    Migrations.apply(owner, vendor(), config.migrationsDir());
+                } catch (FlywayException e) {
+                    throw migrationFailure(e);
+                }
+            }
+            try (Connection connection = owner.getConnection()) {
+                PipelinesRole.grant(connection, vendor(), pipelinesUser, pipelinesPassword,
+                        config.pipelinesUsername().isEmpty(), config.migrate());
+            }
+            if (vendor().equals("postgresql")) {
+                try (Connection connection = dataSource.getConnection()) {
+                    PipelinesRole.warnIfPrivileged(connection);
+                }
+            }
+            schemaReady = true;
         }
-        schemaReady = true;
     }
 
     @PreDestroy
     void close() {
-        dataSource.close();
+        if (dataSource != owner) {
+            dataSource.close();
+        }
+        owner.close();
     }
 }

@@ -1,7 +1,5 @@
 package dev.sluice.engine;
 
-import dev.sluice.sink.SinkUris;
-import dev.sluice.stage.JqFunctions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.source.FileConsumerOptions;
-import org.apache.camel.CamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import java.util.ArrayList;
 import org.apache.camel.model.AggregateDefinition;
 import org.apache.camel.model.language.ConstantExpression;
@@ -30,7 +23,6 @@ import org.apache.camel.model.ModelLifecycleStrategy;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
-import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.quarkus.main.events.BeforeConfigure;
 
 /**
@@ -55,11 +47,7 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
 
     static final long TIMEOUT_CHECK_MILLIS = 100;
 
-    /** The templates every pipeline file may use (docs/pipelines.md, "Templates"). */
-    static final String TEMPLATES = "classpath:templates/sluice.yaml";
-
     private final SluiceConfig config;
-    private volatile CamelContext camel;
 
     public PipelineDefinitions(SluiceConfig config) {
         this.config = config;
@@ -70,24 +58,7 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
 
     /** Camel Main is about to load the routes: watch them being added. */
     void register(@Observes BeforeConfigure event) {
-        camel = event.getCamelContext();
-        event.getCamelContext().getCamelContextExtension().getContextPlugin(Model.class)
-                .addModelLifecycleStrategy(this);
-        JqFunctions.installIn(event.getCamelContext());
-    }
-
-    /** Sluice's templates, before the routes files that use them, after Camel's route configurations. */
-    void templates(@Observes @Priority(Interceptor.Priority.APPLICATION) AfterConfigure event) {
-        loadTemplates(event.getCamelContext());
-    }
-
-    /** Sluice's pipeline templates, whatever routes files are configured. */
-    private static void loadTemplates(CamelContext camel) {
-        try {
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveMandatoryResource(camel, TEMPLATES));
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot load the pipeline templates " + TEMPLATES + ": " + e.getMessage(), e);
-        }
+        event.getCamelContext().getCamelContextExtension().getContextPlugin(Model.class).addModelLifecycleStrategy(this);
     }
 
     @Override
@@ -95,7 +66,6 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
         config.fixturesDir().ifPresent(dir -> readFixtures(route, dir));
         FromDefinition from = route.getInput();
         if (from != null && from.getUri() != null && from.getUri().startsWith("file:")) {
-            checkFileRoot(route, from.getUri());
             from.setUri(FileConsumerOptions.complete(from.getUri(), route.getRouteId()));
         }
         complete(route.getOutputs(), route);
@@ -141,21 +111,6 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
             ProcessDefinition settled = new ProcessDefinition();
             settled.setRef("awaitSettled");
             route.addOutput(settled);
-        }
-    }
-
-    /**
-     * The directory a file route reads, resolved as Camel will (template parameters, then settings), must be under
-     * the file roots: a template's parameter is not seen by the check of the routes files.
-     */
-    private void checkFileRoot(RouteDefinition route, String uri) {
-        if (camel == null || route.getResource() == null && route.getTemplateParameters() == null) {
-            return; // built in Java: the application's own code, not configuration
-        }
-        String path = SinkUris.path(camel.resolvePropertyPlaceholders(templateParameters(route, uri)));
-        if (!RouteFence.underFileRoots(path, config.security().fileRoots().stream().map(Path::of).toList())) {
-            throw new IllegalArgumentException("Route " + route.getRouteId() + " reads directory " + path
-                    + ", outside the file roots " + config.security().fileRoots() + " (sluice.security.file-roots)");
         }
     }
 
@@ -233,7 +188,7 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
     private long batchBytes(RouteDefinition route) {
         Object templated = route.getTemplateParameters() == null ? null : route.getTemplateParameters().get("batchBytes");
         String own = templated != null && !templated.toString().isBlank()
-                ? camel.resolvePropertyPlaceholders(templated.toString())
+                ? templated.toString()
                 : config.pipelines().getOrDefault(route.getRouteId(), Map.of()).get("batch-bytes");
         return own != null ? Long.parseLong(own.trim()) : config.batch().bytes();
     }

@@ -8,7 +8,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.camel.Processor;
 
-/** The defaults of the templates' {@code parser} and {@code stages} parameters (templates/sluice.yaml). */
+/** The defaults of the templates' {@code parser} and {@code stages} parameters (dev.sluice.routes.Templates). */
 @ApplicationScoped
 public class TemplateBeans {
 

@@ -1,6 +1,6 @@
 package dev.sluice.ops;
 
-import dev.sluice.engine.RoutesGuard;
+import dev.sluice.routes.RoutesGuard;
 import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.metrics.PipelineStats;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.sluice.sink;
 
-import javax.sql.DataSource;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.deadletter.DeadLetterQueue;
@@ -29,8 +28,6 @@ public class SinkWriters {
     private final SluiceConfig config;
     private final Database database;
     private final KafkaProducers kafka;
-    /** The name of the sink database for Camel JDBC: {@code to: jdbc:sluice}. */
-    public static final String JDBC_DATA_SOURCE = "sluice";
 
     private final CamelContext camel;
     private final TopicCaptures captures;
@@ -48,9 +45,6 @@ public class SinkWriters {
 
     /** Before the pipelines are loaded, so their {@code to:} steps find the sink components. */
     void register(@Observes BeforeConfigure event) {
-        // Camel JDBC's jdbc:sluice runs a pipeline's own SQL on the sink database (the route fence allows it only
-        // after a constant body: docs/pipelines.md, "SQL of your own")
-        event.getCamelContext().getRegistry().bind(JDBC_DATA_SOURCE, DataSource.class, database.dataSource());
         event.getCamelContext().addComponent(TABLE_SCHEME,
                 new SinkComponent(this, (table, options) -> new JdbcSink(table,
                         TableOptions.of(options.optional("mode"), options.optional("key"), options.optional("unmapped")),

@@ -60,6 +60,14 @@ public final class HttpSpool {
     }
 
     /**
+     * The endpoint that reads the spool like a file pipeline's directory: a file appears whole (renamed in), so no
+     * read lock, and is deleted once every record in it is settled.
+     */
+    public String consumerUri() {
+        return "file:" + dir.toAbsolutePath() + "?readLock=none&delay=100&delete=true";
+    }
+
+    /**
      * Writes the records (each a JSON object without its line ending) as one spool file, on disk before this returns.
      *
      * @throws FullException the records would not fit in the spool, or in the sender's share of it

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
@@ -16,9 +15,6 @@ import net.thisptr.jackson.jq.Scope;
 import net.thisptr.jackson.jq.Version;
 import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.TypeConverterSupport;
 
 /**
  * The jq scope of Sluice's jq stages: jq 1.7's built-in functions, and exact decimal arithmetic, which jq's own
@@ -45,23 +41,6 @@ public final class JqFunctions {
     /** A scope of its own for one stage, over the shared built-ins. */
     public static Scope newScope() {
         return Scope.newChildScope(ROOT);
-    }
-
-    /**
-     * Makes Camel's own {@code jq} language (inline {@code jq:} in a filter, a setBody …) work on Sluice's records,
-     * which are maps, and offer the decimal functions too.
-     */
-    public static void installIn(CamelContext camel) {
-        camel.getTypeConverterRegistry().addTypeConverter(JsonNode.class, Map.class, new TypeConverterSupport() {
-            @Override
-            public <T> T convertTo(Class<T> type, Exchange exchange, Object value) {
-                return type.cast(Json.MAPPER.valueToTree(value));
-            }
-        });
-        // Camel's jq language adds every Function bean under its name, which jackson-jq keys as name/arity
-        Scope decimals = Scope.newEmptyScope();
-        addDecimalFunctions(decimals);
-        decimals.getLocalFunctions().forEach((key, function) -> camel.getRegistry().bind(key, Function.class, function));
     }
 
     private static Scope root() {

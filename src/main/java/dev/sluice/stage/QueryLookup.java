@@ -50,8 +50,15 @@ public class QueryLookup implements PipelineStage, CamelContextAware {
     private int cacheSize = 10_000;
     private Map<List<Object>, Map<String, Object>> cache = lru(cacheSize);
 
-    /** The SELECT, with {@code :field} marks; {@code ::type} casts are left alone. */
+    /**
+     * The SELECT, with {@code :field} marks; {@code ::type} casts are left alone. Only a read-only SELECT is taken
+     * ({@link ReadOnlyQuery}).
+     */
     public void setQuery(String query) {
+        String wrong = ReadOnlyQuery.problem(query);
+        if (wrong != null) {
+            throw new IllegalArgumentException(wrong);
+        }
         List<String> marks = new ArrayList<>();
         Matcher m = MARK.matcher(query);
         StringBuilder jdbc = new StringBuilder();

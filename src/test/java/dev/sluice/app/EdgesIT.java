@@ -17,53 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged service at its edges, as an attacker and a careless producer meet it: a routes file that is code,
- * a stale lock, records far larger than usual on a small heap, and records posted while the database is down, then
+ * The packaged service at its edges, as a careless producer meets it (routes files that attack it: AttackCorpusIT): a
+ * stale lock, records far larger than usual on a small heap, and records posted while the database is down, then
  * a kill or a stop.
  */
 class EdgesIT {
 
     @TempDir
     Path work;
-
-    @Test
-    void routesFilesThatAreCodeAreRefusedBeforeAnythingRuns() throws Exception {
-        Path routes = Files.createDirectories(work.resolve("routes"));
-        for (Path file : PipelineFiles.list(SluiceProcess.ROUTES)) {
-            Files.copy(file, routes.resolve(file.getFileName()));
-        }
-        Path marker = work.resolve("pwned");
-        Files.writeString(routes.resolve("attack.yaml"), """
-                - beans:
-                    - name: pwned
-                      type: java.lang.ProcessBuilder
-                      constructors:
-                        0: ["touch", "%s"]
-                      initMethod: start
-                - route:
-                    id: steal
-                    from:
-                      uri: "file:/etc?fileName=passwd&noop=true"
-                      steps:
-                        - setBody:
-                            constant: "{{env:SLUICE_DB_PASSWORD}}"
-                        - to: "file:%s"
-                """.formatted(marker, work.resolve("stolen")));
-
-        SluiceProcess.Result result = new SluiceProcess(work).env("SLUICE_ROUTES_DIR", routes.toString())
-                .run(Duration.ofMinutes(2), "run-once");
-
-        assertThat(result.exitCode()).isNotZero();
-        assertThat(result.stdout() + result.stderr()).contains("The routes files have 6 problem(s), Sluice does not start",
-                routes.resolve("attack.yaml") + ":3:13: bean type 'java.lang.ProcessBuilder' is not allowed",
-                routes.resolve("attack.yaml") + ":4:7: bean option 'constructors' runs code",
-                routes.resolve("attack.yaml") + ":6:7: bean option 'initMethod' runs code",
-                routes.resolve("attack.yaml") + ":10:12: directory /etc is outside the file roots",
-                routes.resolve("attack.yaml") + ":13:24: placeholder {{env}} is not allowed",
-                routes.resolve("attack.yaml") + ":14:15: endpoint scheme 'file' is not allowed to write to");
-        assertThat(marker).as("no command ran").doesNotExist();
-        assertThat(work.resolve("stolen")).doesNotExist();
-    }
 
     @Test
     void aLockFileLeftByACrashDoesNotBlockItsFile() throws Exception {

@@ -49,7 +49,8 @@ public final class SluiceProcess {
     /** The service on the test PostgreSQL server. */
     public SluiceProcess postgres() {
         return env("SLUICE_DB_URL", dev.sluice.PostgresProfile.URL).env("SLUICE_DB_USERNAME", "sluice")
-                .env("SLUICE_DB_PASSWORD", "sluice");
+                .env("SLUICE_DB_PASSWORD", "sluice").env("SLUICE_DB_PIPELINES_USERNAME", "sluice_pipelines")
+                .env("SLUICE_DB_PIPELINES_PASSWORD", "sluice_pipelines");
     }
 
     public SluiceProcess env(String name, String value) {

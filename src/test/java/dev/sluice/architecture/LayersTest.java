@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class LayersTest {
 
     static final List<String> LAYERS = List.of("config", "metrics", "record", "dependency", "deadletter", "stage",
-            "sink", "source", "engine", "ops", "api", "app");
+            "sink", "source", "engine", "routes", "ops", "api", "app");
 
     static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.sluice");

@@ -34,10 +34,9 @@ public class KafkaProfile extends PostgresProfile {
         config.put("sluice.pipelines.robot-telemetry-enriched.topic", TOPIC);
         config.put("sluice.pipelines.robot-telemetry-enriched.group-id", ENRICHED_GROUP);
         config.put("sluice.pipelines.robot-telemetry-enriched.sink-topic", ENRICHED);
-        config.put("test.stage-failure.topic", STAGE_FAILURE_TOPIC);
-        config.put("test.stage-failure.group-id", "kt-stage-failure-" + RUN);
+        config.put("sluice.pipelines.stage-failure-stream.topic", STAGE_FAILURE_TOPIC);
+        config.put("sluice.pipelines.stage-failure-stream.group-id", "kt-stage-failure-" + RUN);
         config.put("sluice.routes-dir", routes().toString());
-        config.put("sluice.security.allowed-placeholders", "test.");
         return config;
     }
 

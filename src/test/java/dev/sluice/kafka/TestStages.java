@@ -8,7 +8,7 @@ import dev.sluice.stage.PipelineStage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.AsyncCallback;
 
 /** Stages only the test pipeline in src/test/resources/test-routes uses. */
 public final class TestStages {
@@ -34,15 +34,21 @@ public final class TestStages {
         }
     }
 
-    /** Remembers the header names every record shows the steps after kafkaRecords. */
+    /** Remembers the header names every record shows the stages, then passes the record on as it is. */
     @ApplicationScoped
     @Named("headerSpy")
-    public static class HeaderSpy implements Processor {
+    public static class HeaderSpy implements PipelineStage {
         public static final List<String> SEEN = new CopyOnWriteArrayList<>();
 
         @Override
-        public void process(Exchange exchange) {
+        public Map<String, Object> apply(Map<String, Object> record) {
+            return record;
+        }
+
+        @Override
+        public boolean process(Exchange exchange, AsyncCallback callback) {
             SEEN.addAll(exchange.getIn().getHeaders().keySet());
+            return PipelineStage.super.process(exchange, callback);
         }
     }
 }

@@ -131,22 +131,9 @@ class JqStagesTest {
                 .cause().hasMessageStartingWith("jq '.amount - 1 > 0' failed: ");
     }
 
-    @Test
-    void camelsOwnJqLanguageReadsRecordsAndHasTheDecimalFunctions() {
-        CamelContext camel = new DefaultCamelContext();
-        JqFunctions.installIn(camel);
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setBody(record("amount", new BigDecimal("0.1"), "status", "paid"));
-
-        assertThat(camel.resolveLanguage("jq").createPredicate(".status == \"paid\"").matches(exchange)).isTrue();
-        assertThat(camel.resolveLanguage("jq").createExpression("decimal_add(.amount; 0.2)")
-                .evaluate(exchange, String.class)).isEqualTo("0.3");
-    }
-
     private static Exchange exchange(Map<String, Object> record) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getMessage().setBody(record);
         return exchange;
     }
-
 }

@@ -100,6 +100,8 @@ record Contender(String name, String description, Set<String> workloads, boolean
         env.put("SLUICE_DB_URL", Services.PG_URL);
         env.put("SLUICE_DB_USERNAME", "sluice");
         env.put("SLUICE_DB_PASSWORD", "sluice");
+        env.put("SLUICE_DB_PIPELINES_USERNAME", "sluice_pipelines");
+        env.put("SLUICE_DB_PIPELINES_PASSWORD", "sluice_pipelines");
         env.put("SLUICE_ROUTES_DIR", "routes");
         env.put("SLUICE_DEAD_LETTER_DIR", Bench.WORK.resolve("dead-letter").toString());
         String input = env.get("BENCH_INPUT");

@@ -1,0 +1,149 @@
+package dev.sluice.routes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.routes.RoutesModel.Pipeline;
+import dev.sluice.stage.JsonRecordParser;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * Every check a routes directory must pass before a pipeline runs, without running anything: what {@code validate}
+ * reports and what start-up and reload refuse on, the same code. The files are read against the allow-list
+ * ({@link RoutesReader}) and checked together ({@link RouteSet}); then the set is installed, as start-up installs
+ * it, into a Camel context that is never started, with stand-ins for Sluice's own beans, and every reference file is
+ * read. Nothing a routes file names is made or called but Sluice's own stage types. Each problem names its file, line
+ * and column; all are reported at once.
+ */
+public final class PipelineCheck {
+
+    /**
+     * What a check found: the problems, and when there are none the set, one line per pipeline, the sinks they write
+     * to and whether any uses Kafka.
+     */
+    public record Result(List<Problem> problems, RouteSet set, List<String> pipelines, List<String> sinks,
+            boolean usesKafka) {
+        public boolean clean() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final SluiceConfig config;
+    private final Function<String, String> settings;
+    private final ApplicationBeans application;
+
+    /**
+     * @param settings    a setting's value by key, or null when it is not set
+     * @param application the application's named beans (inside the service: its registry)
+     */
+    public PipelineCheck(SluiceConfig config, Function<String, String> settings, ApplicationBeans application) {
+        this.config = config;
+        this.settings = settings;
+        this.application = application;
+    }
+
+    /** The routes files of a directory, as Sluice loads them: {@code *.yaml}, sorted; a symbolic link is followed. */
+    public static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var list = Files.list(dir.toRealPath())) {
+            return list.filter(p -> p.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(p)).sorted()
+                    .toList();
+        }
+    }
+
+    public Result check(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return failed(List.of(new Problem(dir, 1, 1, "the routes directory does not exist (sluice.routes-dir)")));
+        }
+        return check(dir, files(dir));
+    }
+
+    Result check(Path dir, List<Path> files) {
+        Kind.Context context = new Kind.Context(FileRoots.of(config.security().fileRoots()),
+                config.fixturesDir().isPresent());
+        RouteSet.Read read = RouteSet.read(files, settings, context, application);
+        List<Problem> problems = new ArrayList<>(read.problems());
+        if (problems.isEmpty()) {
+            problems.addAll(installed(read.set()));
+        }
+        if (problems.isEmpty() && read.set().pipelines().isEmpty()) {
+            problems.add(new Problem(dir, 1, 1, "no pipeline: none of the " + files.size() + " routes file(s) has a "
+                    + "templatedRoute"));
+        }
+        if (!problems.isEmpty()) {
+            problems.sort(Comparator.comparing((Problem p) -> p.file().toString()).thenComparingInt(Problem::line)
+                    .thenComparingInt(Problem::column));
+            return failed(problems);
+        }
+        RouteSet set = read.set();
+        List<String> lines = new ArrayList<>();
+        List<String> sinks = new ArrayList<>();
+        boolean kafka = false;
+        for (Pipeline pipeline : set.pipelines().values()) {
+            lines.add(pipeline.id() + ": " + source(pipeline) + " → " + sink(pipeline).replaceFirst("\\?.*", ""));
+            if (!sinks.contains(sink(pipeline))) {
+                sinks.add(sink(pipeline));
+            }
+            kafka |= pipeline.template().source() == Templates.Source.KAFKA
+                    || pipeline.template().sink() == Templates.Sink.TOPIC;
+        }
+        lines.sort(null);
+        return new Result(List.of(), set, List.copyOf(lines), List.copyOf(sinks), kafka);
+    }
+
+    private static Result failed(List<Problem> problems) {
+        return new Result(List.copyOf(problems), null, List.of(), List.of(), false);
+    }
+
+    /** The set installed, as start-up installs it, into a Camel context that never starts. */
+    private List<Problem> installed(RouteSet set) {
+        List<Problem> problems = new ArrayList<>();
+        try (CamelContext camel = scratch()) {
+            new RoutesInstaller(camel, config, null).install(set);
+        } catch (Exception e) {
+            problems.add(new Problem(Path.of(config.routesDir()), 1, 1, "cannot install the pipelines: " + e));
+        }
+        return problems;
+    }
+
+    /** A Camel context with Sluice's templates and stand-ins for Sluice's beans, never started. */
+    private static CamelContext scratch() throws Exception {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        Processor standIn = exchange -> {
+        };
+        for (String bean : ApplicationBeans.SLUICE_NAMES) {
+            camel.getRegistry().bind(bean, bean.equals("sluiceJsonRecord") ? new JsonRecordParser() : standIn);
+        }
+        TemplateRoutes.addTo(camel);
+        return camel;
+    }
+
+    /** Where a pipeline's records come from, for a person. */
+    static String source(Pipeline pipeline) {
+        return switch (pipeline.template().source()) {
+            case FILES -> "file:" + pipeline.parameters().get("inputDir");
+            case KAFKA -> "kafka:" + pipeline.parameters().get("topic");
+            case HTTP -> "http:POST /pipelines/" + pipeline.id() + "/records";
+        };
+    }
+
+    /** The sink endpoint a pipeline writes to, as its template writes it. */
+    static String sink(Pipeline pipeline) {
+        var parameters = pipeline.parameters();
+        return switch (pipeline.template().sink()) {
+            case TABLE -> "sluice-table:" + parameters.get("table") + "?mode=" + parameters.get("mode") + "&key="
+                    + parameters.get("key") + "&unmapped=" + parameters.get("unmapped");
+            case TOPIC -> "sluice-topic:" + parameters.get("sinkTopic") + "?keyField=" + parameters.get("keyField");
+        };
+    }
+}

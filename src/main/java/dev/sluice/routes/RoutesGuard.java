@@ -1,0 +1,164 @@
+package dev.sluice.routes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.source.HttpSpools;
+import dev.sluice.stage.JsonRecordParser;
+import dev.sluice.stage.PipelineStage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import org.apache.camel.CamelContext;
+import org.apache.camel.quarkus.main.events.AfterConfigure;
+import org.apache.camel.quarkus.main.events.BeforeConfigure;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs every check of the routes files ({@link PipelineCheck}) before anything of them reaches Camel, refuses to start
+ * naming every problem at its file, line and column, and installs the checked set ({@link RoutesInstaller}). With
+ * {@code sluice.routes-reload} on, watches the directory and reloads only when every file passes
+ * ({@link FencedReload}); a reload refused leaves the running pipelines as they are, and its problems show in the log,
+ * the gauge {@code sluice_routes_problems} and {@code GET /pipelines}. Camel never loads a routes file itself: its own
+ * reload ({@code camel.main.routes-reload-enabled}) and a {@code file:} routes include pattern are refused.
+ */
+@ApplicationScoped
+public class RoutesGuard {
+
+    private static final Logger LOG = Logger.getLogger(RoutesGuard.class);
+
+    private final SluiceConfig config;
+    private final Config settings;
+    private final HttpSpools spools;
+    private final Counter reloadsRefused;
+    private volatile CamelContext camel;
+    private volatile RouteSet checked;
+    private volatile RoutesInstaller.Installed installed = RoutesInstaller.Installed.NONE;
+    private volatile List<String> problems = List.of();
+
+    public RoutesGuard(SluiceConfig config, Config settings, HttpSpools spools, MeterRegistry registry) {
+        this.config = config;
+        this.settings = settings;
+        this.spools = spools;
+        Gauge.builder("sluice.routes.problems", this, guard -> guard.problems.size())
+                .description("Problems of the routes files that kept the last reload from happening (0: none)")
+                .register(registry);
+        this.reloadsRefused = Counter.builder("sluice.routes.reloads.refused")
+                .description("Reloads of the routes files refused because a file has a problem").register(registry);
+    }
+
+    /** Every check of the routes files in {@code dir}, as start-up makes them: what {@code validate} runs. */
+    public static PipelineCheck.Result check(SluiceConfig config, Function<String, String> settings, Path dir)
+            throws IOException {
+        return new PipelineCheck(config, settings, ApplicationBeans.SLUICE).check(dir);
+    }
+
+    /** Checks the routes files before anything is configured: a broken one stops the start here. */
+    void check(@Observes BeforeConfigure event) throws Exception {
+        if (settings.getOptionalValue("camel.main.routes-reload-enabled", Boolean.class).orElse(false)) {
+            throw new IllegalStateException("camel.main.routes-reload-enabled reloads routes files unchecked: use "
+                    + "sluice.routes-reload=true instead (docs/security.md)");
+        }
+        String pattern = settings.getOptionalValue("camel.main.routes-include-pattern", String.class).orElse("");
+        if (pattern.contains("file:")) {
+            throw new IllegalStateException("camel.main.routes-include-pattern=" + pattern + " would load routes files "
+                    + "unchecked: put them in sluice.routes-dir instead (docs/security.md)");
+        }
+        camel = event.getCamelContext();
+        Path routes = Path.of(config.routesDir());
+        if (!Files.isDirectory(routes)) {
+            // an application with pipelines in Java only
+            LOG.infof("No routes directory %s (sluice.routes-dir): no YAML pipelines", routes.toAbsolutePath());
+            return;
+        }
+        PipelineCheck.Result result = current();
+        if (!result.clean()) {
+            result.problems().forEach(problem -> LOG.error(problem));
+            throw new IllegalStateException("The routes files have " + result.problems().size() + " problem(s), Sluice "
+                    + "does not start:\n  " + String.join("\n  ", result.problems().stream().map(Object::toString)
+                            .toList()));
+        }
+        checked = result.set();
+    }
+
+    /**
+     * Installs the checked routes once Camel has its route configurations (Sluice's error handling applies to routes
+     * added after it) and Sluice's templates.
+     */
+    void load(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) AfterConfigure event) throws Exception {
+        if (checked == null) {
+            return;
+        }
+        TemplateRoutes.addTo(camel);
+        installed = installer().install(checked);
+        if (config.routesReload()) {
+            FencedReload reload = new FencedReload(Path.of(config.routesDir()).toRealPath().toString(), this);
+            reload.setPattern("*.yaml");
+            camel.addService(reload, true, true);
+        }
+    }
+
+    /** The routes files as they are now, checked; a bean of the application (CDI, Java stages) counts. */
+    PipelineCheck.Result current() {
+        try {
+            return new PipelineCheck(config, key -> settings.getOptionalValue(key, String.class).orElse(null),
+                    application()).check(Path.of(config.routesDir()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces the installed set with {@code next}, which passed every check. */
+    synchronized void replace(RouteSet next) throws Exception {
+        RoutesInstaller installer = installer();
+        installer.uninstall(installed);
+        installed = RoutesInstaller.Installed.NONE;
+        installed = installer.install(next);
+        problems = List.of();
+    }
+
+    /** A reload was refused for these problems: the running pipelines stay; the problems show until one succeeds. */
+    void refused(List<Problem> found) {
+        found.forEach(problem -> LOG.error(problem));
+        LOG.errorf("Routes not reloaded: %d problem(s); the running pipelines stay as they are", found.size());
+        problems = found.stream().map(Object::toString).toList();
+        reloadsRefused.increment();
+    }
+
+    /** The problems that kept the last reload from happening; empty when it happened. */
+    public List<String> currentProblems() {
+        return problems;
+    }
+
+    private RoutesInstaller installer() {
+        return new RoutesInstaller(camel, config, spools);
+    }
+
+    /** The application's beans, as the registry has them, leaving out those the routes files made. */
+    private ApplicationBeans application() {
+        CamelContext context = camel;
+        return new ApplicationBeans() {
+            @Override
+            public BeanTypes.Role role(String name) {
+                Object bean = has(name) ? context.getRegistry().lookupByName(name) : null;
+                return bean instanceof PipelineStage ? BeanTypes.Role.STAGE
+                        : bean instanceof JsonRecordParser ? BeanTypes.Role.PARSER : null;
+            }
+
+            @Override
+            public boolean has(String name) {
+                return !installed.beans().containsKey(name) && context.getRegistry().lookupByName(name) != null;
+            }
+        };
+    }
+}
