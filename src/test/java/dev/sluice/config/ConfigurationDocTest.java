@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.sluice.GeneratedSection;
 import io.smallrye.config.WithDefault;
 import org.junit.jupiter.api.Test;
 
@@ -36,19 +37,7 @@ class ConfigurationDocTest {
 
     @Test
     void theKeyTableIsGeneratedFromSluiceConfig() throws IOException {
-        String doc = Files.readString(DOC);
-        int start = doc.indexOf(START);
-        int end = doc.indexOf(END);
-        assertThat(start).as("markers in " + DOC).isNotNegative();
-        assertThat(end).isGreaterThan(start);
-        String generated = "\n" + table() + "\n";
-        if (Boolean.getBoolean("sluice.docs.update")) {
-            Files.writeString(DOC, doc.substring(0, start + START.length()) + generated + doc.substring(end));
-            return;
-        }
-        assertThat(doc.substring(start + START.length(), end))
-                .as("docs/configuration.md is stale: run ./mvnw test -Dtest=ConfigurationDocTest -Dsluice.docs.update=true")
-                .isEqualTo(generated);
+        GeneratedSection.check(DOC, START, END, table(), "ConfigurationDocTest");
     }
 
     @Test

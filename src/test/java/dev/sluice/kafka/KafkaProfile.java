@@ -20,6 +20,9 @@ public class KafkaProfile extends PostgresProfile {
     public static final String ENRICHED = "kt.telemetry.enriched." + RUN;
     public static final String STAGE_FAILURE_TOPIC = "kt.stage-failure." + RUN;
     public static final String STREAM_GROUP = "kt-stream-" + RUN;
+    public static final String FILES_TOPIC = "kt.files." + RUN;
+    public static final String HTTP_TOPIC = "kt.http." + RUN;
+    public static final java.nio.file.Path FILES_IN = java.nio.file.Path.of("target/test-data/files-to-topic/in");
     public static final String ENRICHED_GROUP = "kt-enriched-" + RUN;
 
     @Override
@@ -36,6 +39,9 @@ public class KafkaProfile extends PostgresProfile {
         config.put("sluice.pipelines.robot-telemetry-enriched.sink-topic", ENRICHED);
         config.put("sluice.pipelines.stage-failure-stream.topic", STAGE_FAILURE_TOPIC);
         config.put("sluice.pipelines.stage-failure-stream.group-id", "kt-stage-failure-" + RUN);
+        config.put("sluice.pipelines.files-to-topic-test.input-dir", FILES_IN.toString());
+        config.put("sluice.pipelines.files-to-topic-test.sink-topic", FILES_TOPIC);
+        config.put("sluice.pipelines.http-to-topic-test.sink-topic", HTTP_TOPIC);
         config.put("sluice.routes-dir", routes().toString());
         return config;
     }

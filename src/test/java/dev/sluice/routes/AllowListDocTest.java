@@ -1,15 +1,14 @@
 package dev.sluice.routes;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+
+import dev.sluice.GeneratedSection;
 import dev.sluice.stage.ReadOnlyQuery;
 import org.junit.jupiter.api.Test;
 
@@ -27,19 +26,7 @@ class AllowListDocTest {
 
     @Test
     void theAllowListIsGeneratedFromTheCode() throws IOException {
-        String doc = Files.readString(DOC);
-        int start = doc.indexOf(START);
-        int end = doc.indexOf(END);
-        assertThat(start).as("markers in " + DOC).isNotNegative();
-        assertThat(end).isGreaterThan(start);
-        String generated = "\n" + markdown() + "\n";
-        if (Boolean.getBoolean("sluice.docs.update")) {
-            Files.writeString(DOC, doc.substring(0, start + START.length()) + generated + doc.substring(end));
-            return;
-        }
-        assertThat(doc.substring(start + START.length(), end))
-                .as("docs/security.md is stale: run ./mvnw test -Dtest=AllowListDocTest -Dsluice.docs.update=true")
-                .isEqualTo(generated);
+        GeneratedSection.check(DOC, START, END, markdown(), "AllowListDocTest");
     }
 
     static String markdown() {
