@@ -348,7 +348,7 @@ final class FixtureRunner {
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = database.ownerConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
