@@ -242,6 +242,12 @@ public interface SluiceConfig {
         /** Largest request body (a size such as 10M); a larger one is answered 413 before it is read. */
         @WithDefault("10M")
         String maxBodyBytes();
+
+        /**
+         * Origins ({@code https://ops.example.com}) besides the service's own whose pages may send requests that
+         * change something (post records, resume, replay), comma-separated; any other is answered 403.
+         */
+        Optional<List<String>> allowedOrigins();
     }
 
     interface Security {

@@ -60,17 +60,23 @@ public class PipelinesResource {
     @GET
     @Path("/{name}")
     public PipelineReport get(@PathParam("name") String name) {
-        return pipelines.report(name).orElseThrow(() -> new NotFoundException(HttpErrors.json(Response.Status.NOT_FOUND,
-                "No pipeline named " + name)));
+        return report(name);
     }
 
     /** Resumes a pipeline its error budget paused, before its pause is over. */
     @POST
     @Path("/{name}/resume")
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATE)
     public PipelineReport resume(@PathParam("name") String name) {
-        PipelineReport report = get(name);
-        return budget.resume(name) ? get(name) : report;
+        PipelineReport report = report(name);
+        return budget.resume(name) ? report(name) : report;
+    }
+
+    /** The pipeline's report, or 404; not a resource method, so a method of another role may call it. */
+    private PipelineReport report(String name) {
+        return pipelines.report(name).orElseThrow(() -> new NotFoundException(HttpErrors.json(Response.Status.NOT_FOUND,
+                "No pipeline named " + name)));
     }
 
     /**
@@ -82,7 +88,7 @@ public class PipelinesResource {
     public Map<String, Object> deadLetters(@PathParam("name") String name, @QueryParam("stage") String stage,
             @QueryParam("reason") String reason, @QueryParam("since") String since, @QueryParam("until") String until,
             @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("50") int limit) {
-        get(name);
+        report(name);
         if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
             throw new BadRequestException(HttpErrors.json(Response.Status.BAD_REQUEST,
                     "offset must be 0 or more and limit between 1 and " + MAX_PAGE));
@@ -100,7 +106,7 @@ public class PipelinesResource {
     @GET
     @Path("/{name}/dead-letters/{id}")
     public Map<String, Object> deadLetter(@PathParam("name") String name, @PathParam("id") String id) {
-        get(name);
+        report(name);
         return deadLetters.list(name, filter(null, null, null, null, Set.of(id))).stream().findFirst()
                 .map(DeadLetter::entry)
                 .orElseThrow(() -> new NotFoundException(HttpErrors.json(Response.Status.NOT_FOUND,
@@ -116,7 +122,7 @@ public class PipelinesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATE)
     public Map<String, Object> replay(@PathParam("name") String name, ReplayRequest request) throws Exception {
-        get(name);
+        report(name);
         if (request == null || (request.ids() == null || request.ids().isEmpty()) && request.stage() == null
                 && request.reason() == null && request.since() == null && request.until() == null
                 && !Boolean.TRUE.equals(request.all())) {

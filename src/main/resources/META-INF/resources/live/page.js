@@ -130,7 +130,9 @@ async function deadLetters(name) {
 
 async function act(name, action) {
   try {
-    await api(`/pipelines/${encodeURIComponent(name)}/${action}`, { method: 'POST' });
+    await api(`/pipelines/${encodeURIComponent(name)}/${action}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }
+    });
     say(`${name}: ${action}d`);
   } catch (error) {
     say(`${name}: ${action} refused: ${error.message}`, true);

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -54,7 +55,7 @@ class LivePageBrowserTest {
     @Inject
     Database database;
 
-    WebDriver browser;
+    ChromeDriver browser;
     Rows rows;
 
     @BeforeEach
@@ -119,6 +120,78 @@ class LivePageBrowserTest {
                 .anyMatch(cell -> cell.getText().equals("written")) ? true : null);
 
         Files.write(Path.of("target/live-page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /**
+     * A page of another site, opened in the operator's browser (which holds the service's Basic credentials): it
+     * posts to resume and replay with fetch, with and without a content type, submits forms to both, and frames the
+     * live page. None of it reaches the service: the dead letter stays unreplayed, and the frame stays empty.
+     */
+    @Test
+    void aPageOfAnotherSiteChangesNothingAndCannotFrameThePage() throws Exception {
+        PipelineFiles.drop(DIR.resolve("in"), "page-cross.jsonl", (order("page-9", "paid", "9.00", "CHF") + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        waitFor(() -> io.restassured.RestAssured.given().get("/pipelines/orders/dead-letters").jsonPath()
+                .getList("dead_letters").size() == 1 ? true : null);
+        Files.writeString(RATES, "CHF,1.05,Franc\n", StandardOpenOption.APPEND); // a replay would now write it
+        Files.setLastModifiedTime(RATES, FileTime.from(Instant.now().plusSeconds(2)));
+        String target = service.toString().replaceFirst("/$", "");
+        String hostile = """
+                <!doctype html><html><body>
+                <form id="resume" method="post" target="sink1" action="%1$s/pipelines/orders/resume"></form>
+                <form id="replay" method="post" target="sink2" enctype="text/plain"
+                      action="%1$s/pipelines/orders/dead-letters/replay"><input name='{"all":true,"x":"' value='"}'></form>
+                <iframe name="sink1"></iframe><iframe name="sink2"></iframe>
+                <iframe id="framed" src="%1$s/"></iframe>
+                <script>
+                  const replay = '%1$s/pipelines/orders/dead-letters/replay';
+                  const tries = [
+                    fetch('%1$s/pipelines/orders/resume', {method: 'POST', credentials: 'include', mode: 'no-cors'}),
+                    fetch('%1$s/pipelines/orders/resume', {method: 'POST', credentials: 'include', mode: 'no-cors',
+                                   body: new Blob(['{}'])}),
+                    fetch(replay, {method: 'POST', credentials: 'include', mode: 'no-cors',
+                                   body: new Blob(['{"all":true}'])}),
+                    fetch(replay, {method: 'POST', credentials: 'include', mode: 'no-cors', body: '{"all":true}'}),
+                    fetch(replay, {method: 'POST', credentials: 'include', mode: 'no-cors',
+                                   headers: {'Content-Type': 'text/plain'}, body: '{"all":true}'}),
+                    fetch(replay, {method: 'POST', credentials: 'include',
+                                   headers: {'Content-Type': 'application/json'}, body: '{"all":true}'})];
+                  Promise.allSettled(tries).then(() => {
+                    document.getElementById('resume').submit();
+                    document.getElementById('replay').submit();
+                    setTimeout(() => document.title = 'done', 2000);
+                  });
+                </script></body></html>""".formatted(target);
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", exchange -> {
+            byte[] page = hostile.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        other.start();
+        // The worst case of a browser that remembers the login: it sends the credentials with every request to the
+        // service, whichever page makes it (Chrome keeps credentials typed into its prompt for cross-site requests too).
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString((DevCredentials.USER + ":" + DevCredentials.PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8)))));
+        try {
+            browser.get("http://127.0.0.1:" + other.getAddress().getPort() + "/evil.html");
+            waitFor(() -> "done".equals(browser.getTitle()) ? true : null);
+            browser.switchTo().frame("framed");
+            assertThat(browser.getPageSource()).as("the live page inside another site's frame")
+                    .doesNotContain("<title>Sluice");
+            browser.switchTo().defaultContent();
+        } finally {
+            other.stop(0);
+        }
+        Thread.sleep(1000);
+        assertThat(io.restassured.RestAssured.given().get("/pipelines/orders/dead-letters").jsonPath()
+                .getList("dead_letters.replay")).as("the dead letter's replay").containsExactly((Object) null);
+        assertThat(rows.query("SELECT order_id FROM orders WHERE order_id = 'page-9'")).isEmpty();
     }
 
     private static String order(String id, String status, String amount, String currency) {
