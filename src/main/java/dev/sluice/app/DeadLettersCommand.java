@@ -113,7 +113,7 @@ public final class DeadLettersCommand {
         if (response.statusCode() != 200 || options.containsKey("json")) {
             return print(response, true);
         }
-        Map<String, Object> page = Json.MAPPER.readValue(response.body(), new TypeReference<>() {
+        Map<String, Object> page = Json.OWN.readValue(response.body(), new TypeReference<>() {
         });
         List<?> letters = (List<?>) page.get("dead_letters");
         out.printf("%s: %d dead letters%s%n", page.get("pipeline"), ((Number) page.get("total")).intValue(),
@@ -151,7 +151,7 @@ public final class DeadLettersCommand {
         if (response.statusCode() != 200) {
             return print(response, true);
         }
-        Map<String, Object> answer = Json.MAPPER.readValue(response.body(), new TypeReference<>() {
+        Map<String, Object> answer = Json.OWN.readValue(response.body(), new TypeReference<>() {
         });
         out.printf("%s: replayed %s dead letters %s%n", answer.get("pipeline"), answer.get("replayed"),
                 answer.get("outcomes"));
@@ -181,8 +181,8 @@ public final class DeadLettersCommand {
     private int print(HttpResponse<String> response, boolean pretty) throws IOException {
         String body = response.body();
         try {
-            Object json = Json.MAPPER.readValue(body, Object.class);
-            body = pretty ? Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) : body;
+            Object json = Json.OWN.readValue(body, Object.class);
+            body = pretty ? Json.OWN.writerWithDefaultPrettyPrinter().writeValueAsString(json) : body;
         } catch (IOException notJson) {
             // printed as it came
         }

@@ -313,6 +313,13 @@ public interface SluiceConfig {
          */
         @WithDefault("536870912")
         long maxTotalBytes();
+
+        /**
+         * The secret that seals each dead letter Sluice writes (HMAC-SHA256), so one it did not write is listed as
+         * unverified and not replayed unless asked for; from the environment or a mounted file, the same for every
+         * replica. Unset: a random key kept in {@code <dir>/.seal-key}, made at the first start.
+         */
+        Optional<String> sealKey();
     }
 
     interface Anomaly {

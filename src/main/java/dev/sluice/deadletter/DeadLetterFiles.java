@@ -1,6 +1,8 @@
 package dev.sluice.deadletter;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,7 +57,19 @@ final class DeadLetterFiles {
             }
             Files.move(current, rotated, StandardCopyOption.ATOMIC_MOVE);
         }
-        Files.write(current, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        try (FileChannel channel = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            long end = channel.size();
+            try {
+                ByteBuffer bytes = ByteBuffer.wrap(line);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes, end + bytes.position());
+                }
+            } catch (IOException e) {
+                // a full disk: take back what part of the entry got written, so no torn line stays behind
+                channel.truncate(end);
+                throw e;
+            }
+        }
         totalBytes += line.length;
     }
 

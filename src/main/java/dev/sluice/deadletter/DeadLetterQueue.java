@@ -69,12 +69,14 @@ public class DeadLetterQueue {
     private final KafkaProducers kafka;
     private final DependencyHealth health;
     private final DeadLetterFiles files;
+    private final DeadLetterSeal seal;
     private final int maxTopicRecordBytes;
     /** Room kept for the headers a cut copy adds. */
     private static final int CUT_HEADERS_BYTES = 256;
 
     public DeadLetterQueue(SluiceConfig config, KafkaProducers kafka, @Readiness DependencyHealth health,
-            MeterRegistry registry) {
+            MeterRegistry registry, DeadLetterSeal seal) {
+        this.seal = seal;
         this.dir = Path.of(config.deadLetter().dir());
         this.files = new DeadLetterFiles(dir, config.deadLetter().maxFileBytes(), config.deadLetter().maxTotalBytes());
         Gauge.builder("sluice.dead.letter.file", files, DeadLetterFiles::totalBytes)
@@ -106,6 +108,13 @@ public class DeadLetterQueue {
             return;
         }
         origin.deadLetterReason(stage + ": " + reason(error));
+        if (origin.replayOf() != null) {
+            // a replayed dead letter that fails again stays the one dead letter it was: the replay notes the attempt
+            LOG.warnf("Replayed dead letter %s of pipeline %s failed again at stage %s: %s", origin.replayOf(),
+                    origin.pipeline(), stage, reason(error));
+            origin.deadLettered();
+            return;
+        }
         if (origin.location() instanceof Location.TopicOffset record) {
             sendToTopic(origin, record, stage, error);
             return;
@@ -149,9 +158,6 @@ public class DeadLetterQueue {
                 Map.entry("reason", reason(error)),
                 Map.entry("exception.class", cause(error).getClass().getName()),
                 Map.entry("time", Instant.now().toString())));
-        if (origin.replayOf() != null) {
-            headers.add(Map.entry("replayed.from", origin.replayOf()));
-        }
         int keyBytes = record.key() == null ? 0 : record.key().length;
         int headerBytes = headers.stream().mapToInt(h -> h.getKey().length() + h.getValue().length() + 32).sum();
         if (keyBytes + payload.length + headerBytes + CUT_HEADERS_BYTES > maxTopicRecordBytes) {
@@ -166,6 +172,7 @@ public class DeadLetterQueue {
                 headers.add(Map.entry("original.sha256", cut.sha256()));
             }
         }
+        headers.add(Map.entry(DeadLetterSeal.FIELD, seal.seal(headers, record.key(), payload)));
         ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(topic(record.topic()), null, record.key(), payload);
         headers.forEach(h -> dead.headers().add("sluice.error." + h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8)));
         String dependency = "dead-letter topic " + dead.topic();
@@ -205,9 +212,6 @@ public class DeadLetterQueue {
         entry.put("stage", stage);
         entry.put("reason", reason(error));
         entry.put("error", cause(error).getClass().getName());
-        if (origin.replayOf() != null) {
-            entry.put("replayed_from", origin.replayOf());
-        }
         String text = utf8(origin.payload());
         if (text != null) {
             entry.put("payload", text);
@@ -225,6 +229,7 @@ public class DeadLetterQueue {
     }
 
     private void append(String pipeline, Map<String, Object> entry) {
+        entry.put(DeadLetterSeal.FIELD, seal.seal(entry));
         String dependency = "dead-letter file " + files.file(pipeline);
         try {
             files.append(pipeline, (Json.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +41,11 @@ public class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
     /** How long a replay waits for its records to be written. */
     static final long SETTLE_SECONDS = 120;
+    /** A replay sends its dead letters in chunks of at most this many records or bytes, so any number fits in memory. */
+    static final int CHUNK_RECORDS = 500;
+    static final long CHUNK_BYTES = 8L << 20;
+    /** The outcomes a replay answers one by one; beyond, only their counts. */
+    static final int MAX_RESULTS = 1000;
 
     /** What to list or replay; null fields match everything. */
     public record Filter(String stage, String reason, Instant since, Instant until, Set<String> ids) {
@@ -82,32 +88,68 @@ public class DeadLetters {
         this.registry = registry;
     }
 
-    /** The dead letters of {@code pipeline} that match, newest first. */
-    public List<DeadLetter> list(String pipeline, Filter filter) {
-        return store.list(pipeline, topics(pipeline)).stream().filter(filter::matches).toList();
+    /** A page of the dead letters of {@code pipeline} that match, newest first. */
+    public DeadLetterStore.Page page(String pipeline, Filter filter, int offset, int limit) {
+        return store.page(pipeline, topics(pipeline), filter::matches, offset, limit);
+    }
+
+    /** The dead letter {@code id} of {@code pipeline}. */
+    public Optional<DeadLetter> find(String pipeline, String id) {
+        return store.find(pipeline, topics(pipeline), id);
+    }
+
+    /** What a replay did: counts by outcome, and the first {@link #MAX_RESULTS} outcomes one by one. */
+    public record Replayed(long replayed, Map<String, Long> outcomes, List<Outcome> results) {
     }
 
     /**
-     * Sends the dead letters that match back through the pipeline and waits until each is settled; the pipeline must
-     * be running (paused by its error budget is fine: its route still takes replays).
+     * Sends the dead letters that match back through the pipeline, a chunk at a time, and waits until each is
+     * settled; the pipeline must be running (paused by its error budget is fine: its route still takes replays). A
+     * dead letter Sluice did not seal is skipped unless {@code unverified}.
      */
-    public List<Outcome> replay(String pipeline, Filter filter) {
+    public Replayed replay(String pipeline, Filter filter, boolean unverified) {
         Route route = camel.getRoute(pipeline);
         if (route == null || camel.getRouteController().getRouteStatus(pipeline).isStopped()) {
             throw new IllegalStateException("Pipeline " + pipeline + " is not running: start it to replay its dead "
                     + "letters");
         }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        List<Outcome> results = new ArrayList<>();
+        List<DeadLetter> chunk = new ArrayList<>();
+        long[] chunkBytes = {0};
+        store.each(pipeline, topics(pipeline), filter::matches, letter -> {
+            chunk.add(letter);
+            chunkBytes[0] += letter.payload() == null ? 0 : letter.payload().length;
+            if (chunk.size() >= CHUNK_RECORDS || chunkBytes[0] >= CHUNK_BYTES) {
+                replay(pipeline, route, chunk, unverified, counts, results);
+                chunk.clear();
+                chunkBytes[0] = 0;
+            }
+        });
+        replay(pipeline, route, chunk, unverified, counts, results);
+        long replayed = counts.entrySet().stream().filter(e -> !e.getKey().equals("skipped"))
+                .mapToLong(Map.Entry::getValue).sum();
+        LOG.infof("Pipeline %s replayed %d dead letters: %s", pipeline, replayed, counts);
+        return new Replayed(replayed, ordered(counts), results);
+    }
+
+    private void replay(String pipeline, Route route, List<DeadLetter> letters, boolean unverified,
+            Map<String, Long> counts, List<Outcome> results) {
         List<Outcome> outcomes = new ArrayList<>();
         List<RecordOrigin> records = new ArrayList<>();
         InputProgress progress = new InputProgress();
-        for (DeadLetter letter : list(pipeline, filter)) {
+        for (DeadLetter letter : letters) {
             String refused = letter.notReplayable();
+            if (refused == null && !unverified && !Boolean.TRUE.equals(letter.entry().get("verified"))) {
+                refused = "not sealed by this deployment (it may not be Sluice's): replay it with \"unverified\": true";
+            }
             if (refused != null) {
                 outcomes.add(new Outcome(letter.id(), "skipped", refused));
                 continue;
             }
+            String sender = letter.entry().get("sender") instanceof String name ? name : null;
             records.add(new RecordOrigin(metrics.pipeline(pipeline), letter.location(), letter.payload(), progress,
-                    null, null).replayOf(letter.id()));
+                    null, sender).replayOf(letter.id()));
         }
         if (!records.isEmpty()) {
             records.get(records.size() - 1).lastReady(true); // written at once, not at the end of a window
@@ -121,20 +163,23 @@ public class DeadLetters {
             Counter.builder("sluice.dead.letters.replayed").description("Dead letters replayed, by what became of them")
                     .tag("pipeline", pipeline).tag("outcome", outcome.outcome()).register(registry).increment();
         }
-        LOG.infof("Pipeline %s replayed %d dead letters: %s", pipeline, records.size(), summary(outcomes));
-        return outcomes;
+        for (Outcome outcome : outcomes) {
+            counts.merge(outcome.outcome(), 1L, Long::sum);
+            if (results.size() < MAX_RESULTS) {
+                results.add(outcome);
+            }
+        }
     }
 
     /** Counts of outcomes by name, in a stable order. */
-    public static Map<String, Long> summary(List<Outcome> outcomes) {
-        Map<String, Long> counts = new LinkedHashMap<>();
+    private static Map<String, Long> ordered(Map<String, Long> counts) {
+        Map<String, Long> ordered = new LinkedHashMap<>();
         for (String name : List.of("written", "filtered", "dead-lettered", "abandoned", "in flight", "skipped")) {
-            long n = outcomes.stream().filter(o -> o.outcome().equals(name)).count();
-            if (n > 0) {
-                counts.put(name, n);
+            if (counts.getOrDefault(name, 0L) > 0) {
+                ordered.put(name, counts.get(name));
             }
         }
-        return counts;
+        return ordered;
     }
 
     /** A file pipeline's split takes the records at once; other routes take one record per exchange. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.sluice.deadletter.DeadLetter;
+import dev.sluice.deadletter.DeadLetterStore;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
@@ -49,7 +50,7 @@ public class PipelinesResource {
 
     /** What to replay: the dead letters named by {@code ids}, or those a filter matches, or {@code all}. */
     public record ReplayRequest(List<String> ids, String stage, String reason, String since, String until,
-            Boolean all) {
+            Boolean all, Boolean unverified) {
     }
 
     @GET
@@ -93,13 +94,13 @@ public class PipelinesResource {
             throw new BadRequestException(HttpErrors.json(Response.Status.BAD_REQUEST,
                     "offset must be 0 or more and limit between 1 and " + MAX_PAGE));
         }
-        List<DeadLetter> all = deadLetters.list(name, filter(stage, reason, since, until, null));
+        DeadLetterStore.Page found = deadLetters.page(name, filter(stage, reason, since, until, null), offset, limit);
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("pipeline", name);
-        page.put("total", all.size());
+        page.put("total", found.total());
         page.put("offset", offset);
         page.put("limit", limit);
-        page.put("dead_letters", all.stream().skip(offset).limit(limit).map(DeadLetter::entry).toList());
+        page.put("dead_letters", found.letters().stream().map(DeadLetter::entry).toList());
         return page;
     }
 
@@ -107,8 +108,7 @@ public class PipelinesResource {
     @Path("/{name}/dead-letters/{id}")
     public Map<String, Object> deadLetter(@PathParam("name") String name, @PathParam("id") String id) {
         report(name);
-        return deadLetters.list(name, filter(null, null, null, null, Set.of(id))).stream().findFirst()
-                .map(DeadLetter::entry)
+        return deadLetters.find(name, id).map(DeadLetter::entry)
                 .orElseThrow(() -> new NotFoundException(HttpErrors.json(Response.Status.NOT_FOUND,
                         "Pipeline " + name + " has no dead letter " + id)));
     }
@@ -130,18 +130,19 @@ public class PipelinesResource {
                     "say what to replay: \"ids\", a filter (\"stage\", \"reason\", \"since\", \"until\") or "
                             + "\"all\": true"));
         }
-        List<DeadLetters.Outcome> outcomes;
+        DeadLetters.Replayed replayed;
         try {
-            outcomes = deadLetters.replay(name, filter(request.stage(), request.reason(), request.since(),
-                    request.until(), request.ids() == null || request.ids().isEmpty() ? null : Set.copyOf(request.ids())));
+            replayed = deadLetters.replay(name, filter(request.stage(), request.reason(), request.since(),
+                    request.until(), request.ids() == null || request.ids().isEmpty() ? null : Set.copyOf(request.ids())),
+                    Boolean.TRUE.equals(request.unverified()));
         } catch (IllegalStateException e) {
             throw new ClientErrorException(HttpErrors.json(Response.Status.CONFLICT, e.getMessage()));
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("pipeline", name);
-        answer.put("replayed", outcomes.stream().filter(o -> !o.outcome().equals("skipped")).count());
-        answer.put("outcomes", DeadLetters.summary(outcomes));
-        answer.put("results", outcomes);
+        answer.put("replayed", replayed.replayed());
+        answer.put("outcomes", replayed.outcomes());
+        answer.put("results", replayed.results());
         return answer;
     }
 

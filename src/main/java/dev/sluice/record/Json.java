@@ -53,6 +53,12 @@ public final class Json {
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     /**
+     * For documents Sluice wrote itself (its dead-letter files, its API's answers to the command line): Jackson's own
+     * limits, not a record's, since a dead letter holds a whole record and a page many.
+     */
+    public static final ObjectMapper OWN = new ObjectMapper();
+
+    /**
      * For request bodies that hold many records: the same limits on nesting and on each string, none on the whole (the
      * HTTP body limit bounds it), and nothing is built from it: records are only delimited.
      */

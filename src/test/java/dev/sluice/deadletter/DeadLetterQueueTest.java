@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class DeadLetterQueueTest {
 
     static final SluiceConfig CONFIG = new SmallRyeConfigBuilder().withMapping(SluiceConfig.class)
-            .withDefaultValue("sluice.kafka.bootstrap-servers", "unused:9092").build()
+            .withDefaultValue("sluice.kafka.bootstrap-servers", "unused:9092")
+            .withDefaultValue("sluice.dead-letter.seal-key", "a key of the test").build()
             .unwrap(SmallRyeConfig.class).getConfigMapping(SluiceConfig.class);
 
     final MockProducer<byte[], byte[]> broker = new MockProducer<>(false, null, new ByteArraySerializer(),
@@ -41,7 +42,7 @@ class DeadLetterQueueTest {
         public Producer<byte[], byte[]> producer() {
             return broker;
         }
-    }, health, new SimpleMeterRegistry());
+    }, health, new SimpleMeterRegistry(), new DeadLetterSeal(CONFIG));
     final AtomicInteger released = new AtomicInteger();
     final AtomicInteger abandoned = new AtomicInteger();
 

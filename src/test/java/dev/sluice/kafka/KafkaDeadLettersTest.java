@@ -3,6 +3,8 @@ package dev.sluice.kafka;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
 import dev.sluice.DevCredentials;
@@ -18,6 +19,7 @@ import dev.sluice.app.DeadLettersCommand;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -26,8 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dead letters of a Kafka pipeline, from its dead-letter topic: listed through the API and the command line, and
- * replayed through the pipeline's route without writing to the source topic; a record that is still bad is
- * dead-lettered again, saying which dead letter it replays.
+ * replayed through the pipeline's route without writing to the source topic; a record that is still bad stays the
+ * one dead letter it was (no new record on the dead-letter topic), its replay noted; a record someone else put on the
+ * dead-letter topic is listed as unverified and not replayed unless asked for.
  */
 @QuarkusTest
 @TestProfile(KafkaProfile.class)
@@ -58,7 +61,7 @@ class KafkaDeadLettersTest {
                 value.getBytes(StandardCharsets.UTF_8))));
         kafka.awaitCommittedToEnd(KafkaProfile.STREAM_GROUP, KafkaProfile.TOPIC, Duration.ofSeconds(60));
 
-        Map<String, Object> letter = await().atMost(Duration.ofSeconds(30)).until(() -> mine(robot, null), l -> l != null);
+        Map<String, Object> letter = await().atMost(Duration.ofSeconds(30)).until(() -> mine(robot), l -> l != null);
         String id = (String) letter.get("id");
         assertThat(id).startsWith("kafka:" + KafkaProfile.TOPIC + ".dlq:");
         assertThat(letter).containsEntry("pipeline", STREAM).containsEntry("stage", "parse")
@@ -70,18 +73,40 @@ class KafkaDeadLettersTest {
         assertThat(JsonPath.from(String.join("\n", cli("dead-letters", "show", STREAM, id))).getString("payload"))
                 .isEqualTo(value);
         Map<Integer, Long> ends = kafka.ends(KafkaProfile.TOPIC);
+        Map<Integer, Long> deadEnds = kafka.ends(KafkaProfile.TOPIC + ".dlq");
         assertThat(cli("dead-letters", "replay", STREAM, "--id", id)).containsExactly(
                 STREAM + ": replayed 1 dead letters {dead-lettered=1}",
                 id + "  dead-lettered  parse: missing required field 'seq'");
-        // replayed through the pipeline, not by writing to its source topic
+        // replayed through the pipeline, not by writing to its source topic, and not dead-lettered a second time
         assertThat(kafka.ends(KafkaProfile.TOPIC)).isEqualTo(ends);
+        assertThat(kafka.ends(KafkaProfile.TOPIC + ".dlq")).isEqualTo(deadEnds);
 
-        Map<String, Object> again = await().atMost(Duration.ofSeconds(30)).until(() -> mine(robot, id), l -> l != null);
-        assertThat(again).containsEntry("payload", value).containsEntry("offset", letter.get("offset"))
-                .containsEntry("source", letter.get("source"));
-        Map<String, Object> first = mine(robot, null);
+        Map<String, Object> first = mine(robot);
+        assertThat(first).containsEntry("verified", true);
         assertThat(first.get("replay")).isEqualTo(Map.of("time", ((Map<?, ?>) first.get("replay")).get("time"),
-                "outcome", "dead-lettered", "reason", "parse: missing required field 'seq'"));
+                "outcome", "dead-lettered", "reason", "parse: missing required field 'seq'", "replays", 1));
+    }
+
+    @Test
+    void aRecordSomeoneElsePutOnTheDeadLetterTopicIsListedUnverifiedAndNotReplayed() throws Exception {
+        String robot = "r-forged-" + UUID.randomUUID().toString().substring(0, 8);
+        String value = "{\"robot_id\":\"" + robot + "\",\"ts\":\"2026-12-01T10:00:00Z\",\"seq\":1,\"status\":\"active\"}";
+        ProducerRecord<byte[], byte[]> forged = new ProducerRecord<>(KafkaProfile.TOPIC + ".dlq",
+                robot.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        for (String[] header : new String[][] {{"topic", KafkaProfile.TOPIC}, {"partition", "0"}, {"offset", "999999"},
+                {"pipeline", STREAM}, {"stage", "parse"}, {"reason", "missing required field 'seq'"},
+                {"time", "2100-01-01T00:00:00Z"}, {"mac", "0".repeat(64)}}) {
+            forged.headers().add("sluice.error." + header[0], header[1].getBytes(StandardCharsets.UTF_8));
+        }
+        kafka.produce(List.of(forged));
+
+        Map<String, Object> letter = await().atMost(Duration.ofSeconds(30)).until(() -> mine(robot), l -> l != null);
+        assertThat(letter).containsEntry("verified", false);
+        String id = (String) letter.get("id");
+        given().contentType(ContentType.JSON).body(Map.of("ids", List.of(id)))
+                .post("/pipelines/{name}/dead-letters/replay", STREAM).then().statusCode(200)
+                .body("replayed", is(0)).body("outcomes.skipped", is(1))
+                .body("results[0].reason", containsString("not sealed"));
     }
 
     private List<String> cli(String... args) {
@@ -92,12 +117,11 @@ class KafkaDeadLettersTest {
         return out.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
-    /** This test's dead letter of the stream pipeline: the original (replayedFrom null) or the replay of one. */
-    private static Map<String, Object> mine(String robot, String replayedFrom) {
+    /** This test's dead letter of the stream pipeline. */
+    private static Map<String, Object> mine(String robot) {
         List<Map<String, Object>> letters = given().queryParam("reason", "missing required field 'seq'")
                 .queryParam("limit", 1000).get("/pipelines/{name}/dead-letters", STREAM).then().statusCode(200)
                 .extract().jsonPath().getList("dead_letters");
-        return letters.stream().filter(l -> String.valueOf(l.get("payload")).contains(robot))
-                .filter(l -> Objects.equals(l.get("replayed_from"), replayedFrom)).findFirst().orElse(null);
+        return letters.stream().filter(l -> String.valueOf(l.get("payload")).contains(robot)).findFirst().orElse(null);
     }
 }

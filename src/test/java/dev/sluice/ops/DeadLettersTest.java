@@ -13,7 +13,9 @@ import static org.hamcrest.Matchers.nullValue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +34,7 @@ import dev.sluice.api.Sources;
 import dev.sluice.api.StreamSource;
 import dev.sluice.api.SluiceApi;
 import dev.sluice.dependency.Database;
+import dev.sluice.record.Json;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -170,16 +173,54 @@ class DeadLettersTest {
     }
 
     @Test
-    void aReplayThatFailsAgainIsDeadLetteredAgainWithItsNewReason() {
-        given().contentType(ContentType.JSON).body(Map.of("ids", List.of(second)))
-                .post("/pipelines/{name}/dead-letters/replay", NAME).then().statusCode(200)
-                .body("outcomes.dead-lettered", is(1))
-                .body("results[0].reason", is("transform#1: unknown robot dl-new"));
-        when().get("/pipelines/{name}/dead-letters", NAME).then().body("total", is(3))
-                .body("dead_letters[0].replayed_from", is(second))
-                .body("dead_letters[0].index", is(3))
-                .body("dead_letters.find { it.id == '" + second + "' }.replay.outcome", is("dead-lettered"));
+    void aReplayThatFailsAgainStaysTheOneDeadLetterItWasWithItsNewReason() {
+        for (int round = 1; round <= 3; round++) {
+            given().contentType(ContentType.JSON).body(Map.of("all", true))
+                    .post("/pipelines/{name}/dead-letters/replay", NAME).then().statusCode(200)
+                    .body("outcomes.dead-lettered", is(2))
+                    .body("results.reason", contains("transform#1: unknown robot dl-new",
+                            "transform#1: unknown robot dl-new"));
+        }
+        when().get("/pipelines/{name}/dead-letters", NAME).then().body("total", is(2))
+                .body("dead_letters.id", contains(second, first))
+                .body("dead_letters.replay.outcome", contains("dead-lettered", "dead-lettered"))
+                .body("dead_letters.replay.replays", contains(3, 3))
+                .body("dead_letters.replay.reason", contains("transform#1: unknown robot dl-new",
+                        "transform#1: unknown robot dl-new"));
+        assertThat(PipelineFiles.deadLetters(DLQ.resolve(NAME + ".jsonl"))).hasSize(2);
         assertThat(rows.count("robot_telemetry WHERE robot_id = 'dl-new'")).isZero();
+    }
+
+    /**
+     * Someone who can write to the dead-letter file adds an entry of their own (a copy of a real one, another
+     * record): it is listed as unverified, a replay of everything passes it by, and only a replay that asks for
+     * unverified dead letters sends it.
+     */
+    @Test
+    void aDeadLetterSluiceDidNotSealIsListedUnverifiedAndReplayedOnlyWhenAskedFor() throws Exception {
+        Map<String, Object> forged = new LinkedHashMap<>(PipelineFiles.deadLetters(DLQ.resolve(NAME + ".jsonl")).get(0));
+        forged.put("id", "file:forged");
+        forged.put("time", "2100-01-01T00:00:00Z");
+        forged.put("index", 99);
+        forged.put("payload", Json.MAPPER.writeValueAsString(reading("dl-forged", 7)));
+        Files.writeString(DLQ.resolve(NAME + ".jsonl"), Json.MAPPER.writeValueAsString(forged) + "\n",
+                StandardOpenOption.APPEND);
+        when().get("/pipelines/{name}/dead-letters", NAME).then().body("total", is(3))
+                .body("dead_letters.id", contains("file:forged", second, first))
+                .body("dead_letters.verified", contains(false, true, true));
+
+        knownRobots.add("dl-new");
+        knownRobots.add("dl-forged");
+        given().contentType(ContentType.JSON).body(Map.of("all", true))
+                .post("/pipelines/{name}/dead-letters/replay", NAME).then().statusCode(200)
+                .body("outcomes.written", is(2)).body("outcomes.skipped", is(1))
+                .body("results.find { it.id == 'file:forged' }.reason", containsString("not sealed"));
+        assertThat(rows.count("robot_telemetry WHERE robot_id = 'dl-forged'")).isZero();
+
+        given().contentType(ContentType.JSON).body(Map.of("ids", List.of("file:forged"), "unverified", true))
+                .post("/pipelines/{name}/dead-letters/replay", NAME).then().statusCode(200)
+                .body("outcomes.written", is(1));
+        assertThat(rows.count("robot_telemetry WHERE robot_id = 'dl-forged'")).isOne();
     }
 
     @Test
@@ -189,7 +230,7 @@ class DeadLettersTest {
                 first + "  " + letter(first).get("time") + "  transform#1  unknown robot dl-new");
         knownRobots.add("dl-new");
         assertThat(cli("dead-letters", "replay", NAME, "--stage", "transform#1")).containsExactly(
-                "replayable: replayed 2 dead letters {written=2}", second + "  written", first + "  written");
+                "replayable: replayed 2 dead letters {written=2}", first + "  written", second + "  written");
         assertThat(rows.count("robot_telemetry WHERE robot_id = 'dl-new'")).isEqualTo(2);
         assertThat(cli("dead-letters", "list", NAME)).last().asString().endsWith("[replayed: written]");
         assertThat(command().execute("dead-letters", "replay", NAME)).isEqualTo(2);
