@@ -210,10 +210,10 @@ class FilePipelineTest {
     }
 
     @Test
-    void healthIncludesCamelChecksAndTheDependencies() {
+    void healthIncludesCamelsContextAndTheDependencies() {
         Management.given().get("/q/health/live").then().statusCode(200);
         Management.given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.name", hasItems("context", "camel-routes", "camel-consumers", "sluice-dependencies"));
+                .body("checks.name", hasItems("context", "sluice-dependencies"));
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------

@@ -85,7 +85,10 @@ public final class PipelineFiles {
         }
     }
 
-    /** The entries of a dead-letter file, in order; none if it does not exist. */
+    /**
+     * The entries of a dead-letter file, in order, without their seal ({@code mac}), which each must carry; none if
+     * the file does not exist.
+     */
     public static List<Map<String, Object>> deadLetters(Path file) {
         if (!Files.exists(file)) {
             return List.of();
@@ -93,8 +96,12 @@ public final class PipelineFiles {
         try {
             List<Map<String, Object>> entries = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {
-                entries.add(TestJson.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {
-                }));
+                Map<String, Object> entry = TestJson.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {
+                });
+                if (!(entry.remove("mac") instanceof String mac && mac.matches("[0-9a-f]{64}"))) {
+                    throw new IllegalStateException("A dead letter without its seal: " + line);
+                }
+                entries.add(entry);
             }
             return entries;
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dependency.DependencyHealth;
+import dev.sluice.ops.ErrorBudget;
 import dev.sluice.ops.Roles;
 import dev.sluice.record.Json;
 import dev.sluice.source.HttpSpool;
@@ -41,6 +42,8 @@ import org.eclipse.microprofile.health.Readiness;
  * <li>401, 403: no credentials, or no role for this pipeline; 404: no running pipeline of that name takes records;</li>
  * <li>413: the body is larger than {@code sluice.http.max-body-bytes} or holds more than
  * {@code sluice.http.max-records-per-request} records; 415: another content type;</li>
+ * <li>422: most of the caller's recent records to this pipeline were dead-lettered (its error budget, per sender):
+ * {@code {"error", "reasons"}} with the reasons, and Retry-After; others may still post;</li>
  * <li>429: the caller holds its share of the spool (Retry-After); others may still post;</li>
  * <li>503: the spool is full or cannot be written (Retry-After); nothing accepted.</li>
  * </ul>
@@ -55,10 +58,12 @@ public class RecordsResource {
     private final SecurityIdentity caller;
     private final DependencyHealth health;
     private final int maxRecords;
+    private final ErrorBudget budget;
 
     public RecordsResource(HttpSpools spools, SecurityIdentity caller, SluiceConfig config,
-            @Readiness DependencyHealth health) {
+            @Readiness DependencyHealth health, ErrorBudget budget) {
         this.spools = spools;
+        this.budget = budget;
         this.caller = caller;
         this.health = health;
         this.maxRecords = config.http().maxRecordsPerRequest();
@@ -76,6 +81,12 @@ public class RecordsResource {
         HttpSpool spool = spools.spool(name).orElse(null);
         if (spool == null) {
             return answer(Response.Status.NOT_FOUND, "error", "no running pipeline " + name + " takes records");
+        }
+        ErrorBudget.SenderRefusal refused = budget.senderRefusal(name, user);
+        if (refused != null) {
+            return Response.status(422).header("Retry-After", Long.toString(refused.retryAfterSeconds()))
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", refused.error(), "reasons", refused.reasons())).build();
         }
         List<byte[]> records;
         try {

@@ -226,6 +226,11 @@ public final class PipelineStats {
         listener.fatal(name, where, error);
     }
 
+    /** A record {@code sender} posted settled: {@code failed} when dead-lettered, for {@code reason}. */
+    public void senderSettled(String sender, boolean failed, String reason) {
+        listener.senderSettled(name, sender, failed, reason);
+    }
+
     private void settled(boolean failed) {
         lastSettledNanos.set(System.nanoTime());
         listener.settled(name, failed);

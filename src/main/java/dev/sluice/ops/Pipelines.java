@@ -29,9 +29,11 @@ public class Pipelines {
     private final PipelineMetrics metrics;
     private final RoutesGuard routes;
     private final DependencyHealth health;
+    private final ErrorBudget budget;
 
     public Pipelines(CamelContext camel, PipelineMetrics metrics, RoutesGuard routes,
-            @Readiness DependencyHealth health) {
+            @Readiness DependencyHealth health, ErrorBudget budget) {
+        this.budget = budget;
         this.camel = camel;
         this.metrics = metrics;
         this.routes = routes;
@@ -78,7 +80,7 @@ public class Pipelines {
     }
 
     private String problem(String pipeline) {
-        return health.failures().get(ErrorBudget.healthName(pipeline));
+        return budget.problem(pipeline);
     }
 
     static boolean isPipeline(Route route) {

@@ -204,6 +204,7 @@ public final class RecordOrigin implements Synchronization {
     public void written() {
         if (state.compareAndSet(State.BATCHED, State.WRITTEN)) {
             pipeline.recordWritten(readNanos);
+            senderSettled(false);
             ack.release();
         }
     }
@@ -221,6 +222,7 @@ public final class RecordOrigin implements Synchronization {
     public void deadLettered() {
         if (state.compareAndSet(State.DEAD_LETTERING, State.DEAD_LETTERED)) {
             pipeline.recordFailed();
+            senderSettled(true);
             ack.release();
         }
     }
@@ -236,10 +238,17 @@ public final class RecordOrigin implements Synchronization {
         }
     }
 
+    private void senderSettled(boolean failed) {
+        if (sender != null && replayOf == null) {
+            pipeline.senderSettled(sender, failed, failed ? deadLetterReason : null);
+        }
+    }
+
     @Override
     public void onComplete(Exchange exchange) {
         if (state.compareAndSet(State.IN_FLIGHT, State.DROPPED)) {
             pipeline.recordFiltered();
+            senderSettled(false);
             ack.release();
         }
     }

@@ -32,7 +32,9 @@ import org.jboss.logging.Logger;
 /**
  * How records map onto one table, read from the database's own metadata: each column takes the record field of
  * the same name; {@code attributes} takes the fields no column names, as JSON; {@code origin_source} and
- * {@code origin_position} take where the record came from; {@code origin_hash} the SHA-256 of the record as read. A column with a database default (or an identity) is
+ * {@code origin_position} take where the record came from; {@code origin_hash} the SHA-256 of the record as read;
+ * a timestamp column {@code written_at} the time Sluice wrote the row (a record's own {@code written_at} is a field
+ * like any other that no column takes). A column with a database default (or an identity) is
  * written only when the record carries a value for it, else left to the database; generated columns never. Names are
  * quoted as the database stores them, so a reserved word or a mixed-case name works. The insert is parameterised
  * and made idempotent on the primary key with {@code ON CONFLICT DO NOTHING}: a replayed record never makes a second
@@ -51,6 +53,7 @@ final class TableMapping {
     static final String ORIGIN_POSITION = "origin_position";
     /** The SHA-256 of the record as read: tells a replay of the same record from another record with the same key. */
     static final String ORIGIN_HASH = "origin_hash";
+    static final String WRITTEN_AT = "written_at";
 
     record Column(String name, int jdbcType, String typeName, boolean defaulted) {
         boolean isJson() {
@@ -59,7 +62,12 @@ final class TableMapping {
 
         boolean isSpecial() {
             return name.equals(ATTRIBUTES) || name.equals(ORIGIN_SOURCE) || name.equals(ORIGIN_POSITION)
-                    || name.equals(ORIGIN_HASH);
+                    || name.equals(ORIGIN_HASH) || isWrittenAt();
+        }
+
+        /** A timestamp column {@code written_at}: when Sluice wrote the row, never a record's own value. */
+        boolean isWrittenAt() {
+            return name.equals(WRITTEN_AT) && (jdbcType == Types.TIMESTAMP || jdbcType == Types.TIMESTAMP_WITH_TIMEZONE);
         }
     }
 
@@ -380,7 +388,8 @@ final class TableMapping {
                 case ORIGIN_SOURCE -> origin.source();
                 case ORIGIN_POSITION -> origin.position();
                 case ORIGIN_HASH -> origin.hash();
-                default -> columnValue(column, record.get(column.name()));
+                default -> column.isWrittenAt() ? OffsetDateTime.now(ZoneOffset.UTC)
+                        : columnValue(column, record.get(column.name()));
             };
         }
         return new Row(shape, values, dropped);

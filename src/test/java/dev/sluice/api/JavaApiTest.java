@@ -211,8 +211,7 @@ class JavaApiTest {
                     .containsEntry("records_processed", 1).containsEntry("status", "Started"));
             when().get("/pipelines").then().body("name", hasItem("visible-java"));
             assertThat(Metrics.meter("sluice_records_processed_total", "pipeline=\"visible-java\"")).isEqualTo(1.0);
-            Management.given().get("/q/health/ready").then().statusCode(200)
-                    .body("checks.find { it.name == 'camel-routes' }.status", is("UP"));
+            Management.given().get("/q/health/ready").then().statusCode(200);
         } finally {
             pipeline.stop();
         }

@@ -51,7 +51,7 @@ class ServiceTest {
                 .body("checks.name", not(hasItems("sluice-dependencies")))
                 .body("checks.name", not(hasItems("Database connections health check")));
         Management.given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.name", hasItems("camel-routes", "camel-consumers", "sluice-dependencies"));
+                .body("checks.name", hasItems("context", "sluice-dependencies"));
     }
 
     @Test
