@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.ops.PasswordHash;
 import dev.sluice.ops.PipelineReport;
 import dev.sluice.ops.Pipelines;
 import io.quarkus.runtime.Quarkus;
@@ -25,8 +26,8 @@ import jakarta.inject.Inject;
  * {@code demo orders [records]}: the same with sample shop orders, to the orders pipeline's input directory;</li>
  * <li>{@code sql [statement]}: run SQL on the sink database and print what it returns ({@link SqlCommand}); nothing
  * else is started;</li>
- * <li>{@code credentials <user> <roles>}: the configuration lines of an API user, its password read from standard
- * input; nothing is started;</li>
+ * <li>{@code credentials <user> <roles>}: the configuration lines of an API user, its password asked for without
+ * echo; nothing is started;</li>
  * <li>{@code dead-letters list|show|replay <pipeline>}: a running service's dead letters, through its API
  * ({@link DeadLettersCommand}); nothing is started.</li>
  * </ul>
@@ -73,7 +74,7 @@ public class SluiceMain implements QuarkusApplication {
               sql [statement]             run SQL on the sink database (statements on standard input without one)
               validate [dir] [--connect]  check the pipelines of a routes directory without running them
               test [dir]                  run the fixture tests in <dir>/tests (default: the routes directory)
-              credentials <user> <roles>  print the configuration lines of an API user (password on standard input)
+              credentials <user> <roles>  print the configuration lines of an API user (the password is asked for)
               dead-letters list|show|replay <pipeline> ...
                                           a running service's dead letters: list, show one, replay (dead-letters --help)""";
 
@@ -164,20 +165,36 @@ public class SluiceMain implements QuarkusApplication {
         System.setProperty("quarkus.log.category.\"dev.sluice\".level", "ERROR");
     }
 
-    /** Prints the two configuration lines of a user of the API, for the Secret sluice-users (docs/security.md). */
+    /**
+     * Prints the two configuration lines of a user of the API, for the Secret sluice-users (docs/security.md). The
+     * password is typed at a prompt that does not echo it (twice); without a terminal, it is the first line of
+     * standard input (a file or a secret manager's output, never a command line).
+     */
     private static int credentials(String... args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: credentials <user> <roles, comma-separated: read, operate, ingest, ingest:<pipeline>>"
-                    + "\nthe password is read from standard input");
+        if (args.length != 3 || !args[1].matches("[A-Za-z0-9._-]{1,64}")) {
+            System.err.println("usage: credentials <user: letters, digits, '.', '_', '-'> <roles, comma-separated: "
+                    + "read, operate, ingest, ingest:<pipeline>>\nthe password is asked for without echo (or read "
+                    + "from standard input when it is not a terminal)");
             return 2;
         }
-        String password = new BufferedReader(new InputStreamReader(System.in,
-                StandardCharsets.UTF_8)).readLine();
-        if (password == null || password.isEmpty()) {
-            System.err.println("no password on standard input");
+        char[] password;
+        java.io.Console console = System.console();
+        if (console != null) {
+            password = console.readPassword("Password for %s: ", args[1]);
+            char[] again = console.readPassword("The same again: ");
+            if (password == null || again == null || !java.util.Arrays.equals(password, again)) {
+                System.err.println("the two passwords differ");
+                return 2;
+            }
+        } else {
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            password = line == null ? new char[0] : line.toCharArray();
+        }
+        if (password == null || password.length == 0) {
+            System.err.println("no password given");
             return 2;
         }
-        System.out.println("quarkus.security.users.embedded.users." + args[1] + "=" + Credentials.hash(args[1], password));
+        System.out.println("quarkus.security.users.embedded.users." + args[1] + "=" + PasswordHash.of(password));
         System.out.println("quarkus.security.users.embedded.roles." + args[1] + "=" + args[2]);
         return 0;
     }

@@ -1,6 +1,8 @@
 package dev.sluice.ops;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +31,9 @@ import jakarta.enterprise.event.Observes;
  * {@code sluice.http.allowed-origins};</li>
  * <li>every answer carries headers that keep the page out of frames and caches: a Content-Security-Policy with
  * {@code frame-ancestors 'none'}, {@code X-Frame-Options: DENY}, {@code X-Content-Type-Options: nosniff},
- * {@code Referrer-Policy: no-referrer}, {@code Cache-Control: no-store} (everything here needs a login).</li>
+ * {@code Referrer-Policy: no-referrer}, {@code Cache-Control: no-store} (everything here needs a login);</li>
+ * <li>no login attempt while {@link LoginThrottle} holds the user or the address back: 429 with
+ * {@code Retry-After}.</li>
  * </ul>
  * A refused request gets a JSON body that says why.
  */
@@ -45,8 +49,10 @@ public class RequestGuard {
             "(?i)%2f|%5c|%2e|%25|%3b|\\\\|;|//|/\\./|/\\.\\./|/\\.\\.?$");
 
     private final List<String> allowedOrigins;
+    private final LoginThrottle throttle;
 
-    public RequestGuard(SluiceConfig config) {
+    public RequestGuard(SluiceConfig config, LoginThrottle throttle) {
+        this.throttle = throttle;
         this.allowedOrigins = config.http().allowedOrigins().orElse(List.of()).stream()
                 .map(origin -> origin.toLowerCase(Locale.ROOT).replaceFirst("/+$", "")).toList();
     }
@@ -63,6 +69,15 @@ public class RequestGuard {
                 request.getHeader(HttpHeaders.ORIGIN), request.getHeader(HttpHeaders.REFERER),
                 request.getHeader(HttpHeaders.HOST));
         if (refusal == null) {
+            String user = basicUser(request.getHeader(HttpHeaders.AUTHORIZATION));
+            long wait = user == null ? 0 : throttle.retryAfterSeconds(user, Logins.address(context));
+            if (wait > 0) {
+                context.response().setStatusCode(429).putHeader(HttpHeaders.RETRY_AFTER, Long.toString(wait))
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(Json.MAPPER.valueToTree(Map.of("error", "too many failed logins of this user or from "
+                                + "this address: try again in " + wait + " s")).toString());
+                return;
+            }
             context.next();
             return;
         }
@@ -94,6 +109,21 @@ public class RequestGuard {
                     + " (sluice.http.allowed-origins)";
         }
         return null;
+    }
+
+    /** The user named by HTTP Basic credentials, or null when there are none. */
+    static String basicUser(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The origin ({@code scheme://host[:port]}) of a URL, or the text itself when it is not one. */

@@ -35,7 +35,7 @@ class AttackCorpusIT {
     static final Path MARKER = Path.of("/tmp/sluice-attack-marker");
     static final String DB_CANARY = "canary-db-5f1e9a";
     static final String SASL_CANARY = "canary-sasl-7c2d40";
-    static final String USERS_CANARY = "c4a7a7c0ffee0000111122223333444455556666777788889999aaaabbbbcccc";
+    static final String USERS_CANARY = "pbkdf2-sha256:600000:Y2FuYXJ5Y2FuYXJ5Y2FuYQ==:dXNlcnMtY2FuYXJ5LXVzZXJzLWNhbmFyeS11c2VycyE=";
 
     static ServerSocket listener;
     static final AtomicInteger connections = new AtomicInteger();

@@ -51,9 +51,9 @@ class ErrorBudgetTest {
             return Map.of("sluice.error-budget.min-records", "10", "sluice.error-budget.threshold", "0.5",
                     "sluice.error-budget.pause", "PT1H",
                     "sluice.pipelines.robot-telemetry-etl.input-dir", IN.toString(),
-                    "quarkus.security.users.embedded.users.careless", HttpSecurityTest.hash("careless", "c-pass"),
+                    "quarkus.security.users.embedded.users.careless", HttpSecurityTest.hash("c-pass"),
                     "quarkus.security.users.embedded.roles.careless", "ingest",
-                    "quarkus.security.users.embedded.users.careful", HttpSecurityTest.hash("careful", "k-pass"),
+                    "quarkus.security.users.embedded.users.careful", HttpSecurityTest.hash("k-pass"),
                     "quarkus.security.users.embedded.roles.careful", "ingest");
         }
     }

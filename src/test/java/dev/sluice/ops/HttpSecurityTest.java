@@ -8,9 +8,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 
 import dev.sluice.Management;
@@ -35,26 +33,22 @@ class HttpSecurityTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
-                    "quarkus.security.users.embedded.users.reader", hash("reader", "r-pass"),
+                    "quarkus.security.users.embedded.users.reader", hash("r-pass"),
                     "quarkus.security.users.embedded.roles.reader", "read",
-                    "quarkus.security.users.embedded.users.feeder", hash("feeder", "f-pass"),
+                    "quarkus.security.users.embedded.users.feeder", hash("f-pass"),
                     "quarkus.security.users.embedded.roles.feeder", "ingest:robot-telemetry-http",
-                    "quarkus.security.users.embedded.users.stranger", hash("stranger", "s-pass"),
+                    "quarkus.security.users.embedded.users.stranger", hash("s-pass"),
                     "quarkus.security.users.embedded.roles.stranger", "ingest:another-pipeline",
-                    "quarkus.security.users.embedded.users.operator", hash("operator", "o-pass"),
+                    "quarkus.security.users.embedded.users.operator", hash("o-pass"),
                     "quarkus.security.users.embedded.roles.operator", "operate",
                     "sluice.http.max-records-per-request", "3",
                     "sluice.http.max-body-bytes", "2K");
         }
     }
 
-    static String hash(String user, String password) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest((user + ":Sluice:" + password).getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The stored form of a password, as the credentials command makes it. */
+    static String hash(String password) {
+        return PasswordHash.of(password.toCharArray());
     }
 
     @Test

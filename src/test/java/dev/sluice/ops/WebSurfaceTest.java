@@ -64,7 +64,7 @@ class WebSurfaceTest {
         SluiceConfig config = new SmallRyeConfigBuilder().withMapping(SluiceConfig.class)
                 .withDefaultValue("sluice.http.allowed-origins", "https://ops.example.com/").build()
                 .getConfigMapping(SluiceConfig.class);
-        assertThat(new RequestGuard(config).refusal(io.vertx.core.http.HttpMethod.POST, RESUME, "application/json", "https://OPS.example.com", null,
+        assertThat(new RequestGuard(config, new LoginThrottle()).refusal(io.vertx.core.http.HttpMethod.POST, RESUME, "application/json", "https://OPS.example.com", null,
                         "sluice.internal:8080")).isNull();
     }
 
