@@ -227,11 +227,16 @@ public interface SluiceConfig {
         @WithDefault("data/http")
         String spoolDir();
 
-        /** Bytes of records a pipeline's spool may hold not yet written; beyond, requests are answered 503. */
+        /**
+         * Bytes of disk a pipeline's spool may take with records not yet written (each file counted in whole blocks
+         * plus one for its inode, so many small posts count what they cost); beyond, requests are answered 503.
+         */
         @WithDefault("268435456")
         long maxSpoolBytes();
 
-        /** Share of the spool one user may hold; beyond, that user's requests are answered 429 and others go on. */
+        /**
+         * Share of the spool's disk one user may take; beyond, that user's requests are answered 429 and others go on.
+         */
         @WithDefault("0.5")
         double maxSenderShare();
 

@@ -21,8 +21,11 @@ import java.util.stream.Stream;
  * settled, and is read again after a crash or a stop while the sink is down.
  *
  * <p>
- * The spool holds at most {@code maxBytes}; one sender at most {@code maxShare} of that, so no client can take all
- * the room. The sender's name is kept in the file name, and so with every dead letter of its records.
+ * The spool holds at most {@code maxBytes} of disk; one sender at most {@code maxShare} of that, so no client can take
+ * all the room. Both count what files take on the disk, not the bytes of their records: a file's size rounded up to
+ * whole blocks of the file system, plus a block for its inode and directory entry, so many small posts count what
+ * they cost (every file of the directory counts towards the whole). The sender's name is kept in the file name, and
+ * so with every dead letter of its records.
  */
 public final class HttpSpool {
 
@@ -74,17 +77,18 @@ public final class HttpSpool {
      * @throws IOException   the spool cannot be written: nothing was accepted
      */
     public synchronized void accept(List<byte[]> records, String sender) throws FullException, IOException {
-        long size = records.stream().mapToLong(r -> r.length + 1L).sum();
-        Map<String, Long> held = held();
+        long block = block();
+        long size = footprint(records.stream().mapToLong(r -> r.length + 1L).sum(), block);
+        Map<String, Long> held = held(block);
         long total = held.values().stream().mapToLong(Long::longValue).sum();
         String name = safeName(sender);
         if (total + size > maxBytes) {
-            throw new FullException("the spool of " + dir.getFileName() + " holds " + total + " of " + maxBytes
-                    + " bytes: retry when the pipeline has caught up", false);
+            throw new FullException("the spool of " + dir.getFileName() + " takes " + total + " of " + maxBytes
+                    + " bytes of disk: retry when the pipeline has caught up", false);
         }
         if (held.getOrDefault(name, 0L) + size > maxShare * maxBytes) {
             throw new FullException("sender " + sender + " holds its share of the spool (" + (long) (maxShare * maxBytes)
-                    + " bytes) of records not yet written: retry later", true);
+                    + " bytes of disk) in records not yet written: retry later", true);
         }
         Files.createDirectories(dir);
         Path tmp = dir.resolve("." + UUID.randomUUID() + ".tmp");
@@ -113,8 +117,8 @@ public final class HttpSpool {
         }
     }
 
-    /** Bytes of spool files not yet done, by sender. */
-    private Map<String, Long> held() throws IOException {
+    /** Bytes of disk the spool's files take, by sender ({@code ""} for files of no sender: temporary, locks). */
+    private Map<String, Long> held(long block) throws IOException {
         Map<String, Long> held = new HashMap<>();
         if (!Files.isDirectory(dir)) {
             return held;
@@ -122,16 +126,33 @@ public final class HttpSpool {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.toList()) {
                 String sender = senderOf(file.getFileName().toString());
-                if (sender != null) {
-                    try {
-                        held.merge(sender, Files.size(file), Long::sum);
-                    } catch (IOException gone) {
-                        // read and deleted meanwhile
-                    }
+                try {
+                    held.merge(sender == null ? "" : sender, footprint(Files.size(file), block), Long::sum);
+                } catch (IOException gone) {
+                    // read and deleted meanwhile
                 }
             }
         }
         return held;
+    }
+
+    /** What a file of {@code bytes} takes on disk: whole blocks, and one more for its inode and directory entry. */
+    static long footprint(long bytes, long block) {
+        return ((bytes + block - 1) / block + 1) * block;
+    }
+
+    /** The block size of the spool's file system (4 KiB when it cannot be told). */
+    long block() {
+        try {
+            Path existing = Files.isDirectory(dir) ? dir : dir.toAbsolutePath().getParent();
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            long block = existing == null ? 0 : Files.getFileStore(existing).getBlockSize();
+            return block > 0 ? block : 4096;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 4096;
+        }
     }
 
     /** The sender a spool file's name carries, or null for any other file. */
