@@ -49,11 +49,8 @@ class FileEdgesTest {
     }
 
     @AfterEach
-    void restoreDeadLetters() throws IOException {
-        if (Files.isRegularFile(DLQ)) {
-            Files.delete(DLQ);
-        }
-        Files.createDirectories(DLQ);
+    void restoreDeadLetters() {
+        PipelineFiles.restoreDeadLetters();
     }
 
     static String record(String robot, int seq) {
@@ -149,8 +146,7 @@ class FileEdgesTest {
     @Test
     void aFileThatKeepsFailingIsTriedThreeTimesThenMovedAside() throws Exception {
         PipelineFiles.clean(DLQ);
-        Files.delete(DLQ);
-        Files.writeString(DLQ, "not a directory"); // so the bad line can never be dead-lettered: the file fails
+        PipelineFiles.breakDeadLetters(); // so the bad line can never be dead-lettered: the file fails
 
         drop(IN, "failing.jsonl", (record("failing", 1) + "not json\n").getBytes(StandardCharsets.UTF_8));
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -51,17 +52,15 @@ final class FixtureRunner {
     private final TopicCaptures topics;
     private final PipelineMetrics metrics;
     private final Path input;
-    private final Path deadLetters;
     private final PrintStream out;
 
     FixtureRunner(CamelContext camel, Database database, TopicCaptures topics, PipelineMetrics metrics, Path input,
-            Path deadLetters, PrintStream out) {
+            PrintStream out) {
         this.camel = camel;
         this.database = database;
         this.topics = topics;
         this.metrics = metrics;
         this.input = input;
-        this.deadLetters = deadLetters;
         this.out = out;
     }
 
@@ -110,8 +109,7 @@ final class FixtureRunner {
                 execute("DELETE FROM " + Database.plainIdentifier(tables.next()));
             }
             topics.clear();
-            Path dlq = deadLetters.resolve(pipeline + ".jsonl");
-            Files.deleteIfExists(dlq);
+            forgetDeadLetters(pipeline);
             PipelineStats stats = metrics.pipeline(pipeline);
             long filtered = stats.recordsFiltered();
             long settledBefore = stats.recordsRead();
@@ -139,7 +137,7 @@ final class FixtureRunner {
                 }
             }
             if (expect.has("deadLetters")) {
-                compareDeadLetters(expect.get("deadLetters"), dlq, diff);
+                compareDeadLetters(expect.get("deadLetters"), deadLetters(pipeline), diff);
             }
             if (stats.recordsRead() == settledBefore) {
                 diff.add("the pipeline read no record of the input");
@@ -250,13 +248,30 @@ final class FixtureRunner {
         }
     }
 
-    private static void compareDeadLetters(JsonNode expected, Path file, List<String> diff) throws IOException {
-        List<JsonNode> got = new ArrayList<>();
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file)) {
-                got.add(Json.parseTree(line));
+    /** The pipeline's dead letters, in the order they were stored (a case's are few). */
+    private List<JsonNode> deadLetters(String pipeline) throws SQLException, IOException {
+        List<JsonNode> letters = new ArrayList<>();
+        try (Connection connection = database.ownerConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT entry FROM sluice_dead_letters WHERE pipeline = ? ORDER BY seq")) {
+            select.setString(1, pipeline);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    letters.add(Json.OWN.readTree(result.getString(1)));
+                }
             }
         }
+        return letters;
+    }
+
+    private void forgetDeadLetters(String pipeline) throws SQLException {
+        try (Connection connection = database.ownerConnection(); PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM sluice_dead_letters WHERE pipeline = ?")) {
+            delete.setString(1, pipeline);
+            delete.executeUpdate();
+        }
+    }
+
+    private static void compareDeadLetters(JsonNode expected, List<JsonNode> got, List<String> diff) {
         int i = 0;
         for (JsonNode letter : expected) {
             if (i >= got.size()) {

@@ -133,8 +133,8 @@ public class SluiceMain implements QuarkusApplication {
             case "test" -> {
                 Path routes = Path.of(config.routesDir());
                 Path fixtures = config.fixturesDir().orElseThrow();
-                int failed = new FixtureRunner(camel, database, captures, metrics, fixtures,
-                        Path.of(config.deadLetter().dir()), System.out).run(routes.resolve("tests"));
+                int failed = new FixtureRunner(camel, database, captures, metrics, fixtures, System.out)
+                        .run(routes.resolve("tests"));
                 return failed == 0 ? 0 : 1;
             }
             default -> throw new IllegalArgumentException("main dispatches only service commands here: " + command);

@@ -67,10 +67,13 @@ public interface SluiceConfig {
     interface Db {
         /**
          * The embedded H2 file database, in this process only: it opens no port (the {@code sql} command opens it
-         * while the service is stopped).
+         * while the service is stopped). {@code WRITE_DELAY=0}: a commit is in the file when it returns, so what a
+         * source is told is written (a row, a dead letter) is not lost if the disk fills or the process dies after
+         * (H2's default writes a second later, and a full disk then loses commits already answered:
+         * DeadLettersOnAFullDiskTest).
          */
         String H2_FILE = "jdbc:h2:file:./data/sluice;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
-                + "NON_KEYWORDS=VALUE";
+                + "NON_KEYWORDS=VALUE;WRITE_DELAY=0";
 
         /** JDBC URL of the sink database; the H2 file database under data/ when unset. */
         @WithDefault(H2_FILE)
@@ -304,20 +307,26 @@ public interface SluiceConfig {
     }
 
     interface DeadLetter {
-        /** Directory of the dead-letter files, one JSON Lines file per pipeline. */
+        /**
+         * Directory of Sluice's own dead-letter files: the seal key when {@code seal-key} is unset, and the files of
+         * earlier releases, imported into the database once at start.
+         */
         @WithDefault("data/dlq")
         String dir();
 
-        /** Size at which a pipeline's dead-letter file is rotated to {@code <pipeline>.<time>.jsonl}. */
-        @WithDefault("67108864")
-        long maxFileBytes();
-
         /**
-         * Cap on all dead-letter files of the directory together. At the cap a dead letter is refused: its record is
-         * not acknowledged (read again later) and readiness is DOWN until dead letters are replayed or removed.
+         * Cap on the dead letters in the database (bytes of their entries). At the cap a dead letter is refused: its
+         * record is not acknowledged (read again later) and readiness is DOWN until dead letters are replayed,
+         * removed or past their retention.
          */
         @WithDefault("536870912")
         long maxTotalBytes();
+
+        /**
+         * How long a dead letter of the database is kept (an ISO-8601 duration such as P30D); unset: until it is
+         * removed by hand. Checked at start and every hour.
+         */
+        Optional<Duration> retention();
 
         /**
          * The secret that seals each dead letter Sluice writes (HMAC-SHA256), so one it did not write is listed as

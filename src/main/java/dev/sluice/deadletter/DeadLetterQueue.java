@@ -1,24 +1,27 @@
 package dev.sluice.deadletter;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.dependency.Database;
 import dev.sluice.dependency.DependencyHealth;
 import dev.sluice.dependency.KafkaProducers;
 import dev.sluice.record.Cut;
@@ -28,7 +31,10 @@ import dev.sluice.record.StageException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.sluice.record.Json;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
@@ -46,18 +52,23 @@ import org.jboss.logging.Logger;
  * again after a restart) and readiness says so until a dead letter is accepted again.
  *
  * <p>
- * Any other record (read from a file, given by a Java source or over HTTP) goes to one JSON Lines file per pipeline
- * in {@code sluice.dead-letter.dir}, an entry per record (records that did not come from a file have {@code index},
- * their position in their input, instead of {@code line}):
+ * Any other record (read from a file, given by a Java source or over HTTP) goes to the table
+ * {@code sluice_dead_letters} of the sink database ({@link DeadLetterTable}), an entry per record (records that did
+ * not come from a file have {@code index}, their position in their input, instead of {@code line}):
  *
  * <pre>
- * {"time":"…","pipeline":"robot-telemetry-etl","source":"data/in/a.jsonl","line":17,"stage":"parse",
- *  "reason":"missing required field 'seq'","error":"dev.sluice.record.InvalidRecordException","payload":"…"}
+ * {"id":"file:…","time":"…","pipeline":"robot-telemetry-etl","source":"data/in/a.jsonl","line":17,"stage":"parse",
+ *  "reason":"missing required field 'seq'","error":"dev.sluice.record.InvalidRecordException","payload":"…","mac":"…"}
  * </pre>
  *
  * {@code payload} is the record exactly as read; a record that is not valid UTF-8 has {@code payload_base64}
- * instead, and one cut at the line-length limit has {@code "truncated": true}. Each entry is appended and handed
- * to the operating system before the record is released to its source, so a crash of the process loses none.
+ * instead, and one cut at the line-length limit has {@code "truncated": true}; {@code mac} is the seal
+ * ({@link DeadLetterSeal}). Each entry is committed before the record is released to its source, so a crash of the
+ * process loses none; the same record dead-lettered again (its batch rolled back, its file read again after a crash)
+ * meets the entry of its origin and adds nothing. At {@code sluice.dead-letter.max-total-bytes} of entries a dead
+ * letter is refused (its record is not acknowledged, read again later) and readiness says so; entries older than
+ * {@code sluice.dead-letter.retention} are removed. Dead-letter files of earlier releases in
+ * {@code sluice.dead-letter.dir} are imported once at start (then renamed {@code *.imported}).
  */
 @ApplicationScoped
 public class DeadLetterQueue {
@@ -68,19 +79,31 @@ public class DeadLetterQueue {
     private final String topicSuffix;
     private final KafkaProducers kafka;
     private final DependencyHealth health;
-    private final DeadLetterFiles files;
+    private final DeadLetterTable table;
     private final DeadLetterSeal seal;
+    private final long maxTotalBytes;
+    private final Optional<Duration> retention;
     private final int maxTopicRecordBytes;
+    /** Bytes of the stored entries, as last measured and added to since; -1 before the first measure. */
+    private long storedBytes = -1;
+    private final ScheduledExecutorService retentionTimer = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "Sluice dead-letter retention");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** Room kept for the headers a cut copy adds. */
     private static final int CUT_HEADERS_BYTES = 256;
+    static final String STORE = "dead-letter store";
 
     public DeadLetterQueue(SluiceConfig config, KafkaProducers kafka, @Readiness DependencyHealth health,
-            MeterRegistry registry, DeadLetterSeal seal) {
+            MeterRegistry registry, DeadLetterSeal seal, Database database) {
         this.seal = seal;
         this.dir = Path.of(config.deadLetter().dir());
-        this.files = new DeadLetterFiles(dir, config.deadLetter().maxFileBytes(), config.deadLetter().maxTotalBytes());
-        Gauge.builder("sluice.dead.letter.file", files, DeadLetterFiles::totalBytes)
-                .description("Bytes in the dead-letter files, against sluice.dead-letter.max-total-bytes")
+        this.table = new DeadLetterTable(database);
+        this.maxTotalBytes = config.deadLetter().maxTotalBytes();
+        this.retention = config.deadLetter().retention();
+        Gauge.builder("sluice.dead.letter.stored", this, DeadLetterQueue::storedBytes)
+                .description("Bytes of the dead letters in the database, against sluice.dead-letter.max-total-bytes")
                 .baseUnit("bytes").register(registry);
         this.topicSuffix = config.kafka().deadLetterSuffix();
         this.kafka = kafka;
@@ -88,14 +111,46 @@ public class DeadLetterQueue {
         this.maxTopicRecordBytes = config.kafka().deadLetterMaxBytes();
     }
 
+    /** Imports the dead-letter files of earlier releases, and starts removing what is past its retention. */
+    void start(@Observes StartupEvent event) {
+        new DeadLetterImport(dir, table).run();
+        retention.ifPresent(keep -> retentionTimer.scheduleWithFixedDelay(() -> removeOlderThan(keep), 0, 1,
+                TimeUnit.HOURS));
+    }
+
+    private void removeOlderThan(Duration keep) {
+        try {
+            int removed = table.removeOlderThan(keep);
+            if (removed > 0) {
+                LOG.infof("Removed %d dead letters older than %s (sluice.dead-letter.retention)", removed, keep);
+            }
+            synchronized (this) {
+                storedBytes = table.bytes();
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("Cannot remove the dead letters older than %s: %s", keep, e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        retentionTimer.shutdownNow();
+    }
+
+    synchronized long storedBytes() {
+        if (storedBytes < 0) {
+            try {
+                storedBytes = table.bytes();
+            } catch (SQLException e) {
+                return 0;
+            }
+        }
+        return storedBytes;
+    }
+
     /** The dead-letter topic of a source topic. */
     public String topic(String sourceTopic) {
         return sourceTopic + topicSuffix;
-    }
-
-    /** The current dead-letter file of a pipeline. */
-    public Path file(String pipeline) {
-        return files.file(pipeline);
     }
 
     /**
@@ -120,7 +175,7 @@ public class DeadLetterQueue {
             return;
         }
         try {
-            appendToFile(origin, stage, error);
+            store(origin, stage, error);
         } catch (RuntimeException e) {
             origin.abandon(e);
             throw e;
@@ -130,8 +185,8 @@ public class DeadLetterQueue {
     }
 
     /**
-     * Records that a whole input file was given up on (it kept failing) and moved to {@code movedTo}: an entry in the
-     * pipeline's dead-letter file with stage {@code file} and no payload (the file itself is the payload).
+     * Records that a whole input file was given up on (it kept failing) and moved to {@code movedTo}: a dead letter
+     * with stage {@code file} and no payload (the file itself is the payload).
      */
     public void sendFile(String pipeline, String source, String movedTo, String reason) {
         Map<String, Object> entry = new LinkedHashMap<>();
@@ -142,7 +197,7 @@ public class DeadLetterQueue {
         entry.put("stage", "file");
         entry.put("reason", reason);
         entry.put("moved_to", movedTo);
-        append(pipeline, entry);
+        append(pipeline, DeadLetterTable.originKey(source, "file", movedTo.getBytes(StandardCharsets.UTF_8)), entry);
         LOG.errorf("Pipeline %s gave up on file %s: %s", pipeline, source, reason);
     }
 
@@ -199,7 +254,7 @@ public class DeadLetterQueue {
         origin.abandon(failure);
     }
 
-    private void appendToFile(RecordOrigin origin, String stage, Throwable error) {
+    private void store(RecordOrigin origin, String stage, Throwable error) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", newId());
         entry.put("time", Instant.now().toString());
@@ -225,24 +280,52 @@ public class DeadLetterQueue {
                 entry.put("original_sha256", origin.cut().sha256());
             }
         }
-        append(origin.pipeline(), entry);
+        append(origin.pipeline(), DeadLetterTable.originKey(origin.source(), origin.position(), origin.payload()),
+                entry);
     }
 
-    private void append(String pipeline, Map<String, Object> entry) {
+    private void append(String pipeline, String originKey, Map<String, Object> entry) {
         entry.put(DeadLetterSeal.FIELD, seal.seal(entry));
-        String dependency = "dead-letter file " + files.file(pipeline);
         try {
-            files.append(pipeline, (Json.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8));
-            health.ok(dependency);
+            String line = Json.MAPPER.writeValueAsString(entry);
+            synchronized (this) {
+                if (storedBytes < 0 || storedBytes + line.length() > maxTotalBytes) {
+                    storedBytes = table.bytes(); // dead letters may have been removed since
+                }
+                if (storedBytes + line.length() > maxTotalBytes) {
+                    throw new SQLException("the dead letters hold " + storedBytes + " bytes, the cap of "
+                            + "sluice.dead-letter.max-total-bytes (" + maxTotalBytes + "): replay or remove dead "
+                            + "letters, or set sluice.dead-letter.retention");
+                }
+            }
+            if (table.insert(pipeline, originKey, entry, line)) {
+                synchronized (this) {
+                    storedBytes += line.length();
+                }
+            }
+            health.ok(STORE);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        } catch (IOException e) {
-            health.failing(dependency, e, files::writable);
-            throw new UncheckedIOException("Cannot write the dead-letter file of " + pipeline + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            health.failing(STORE, e, this::writable);
+            throw new IllegalStateException("Cannot store the dead letter of " + pipeline + ": " + e.getMessage(), e);
         }
     }
 
-    /** A dead letter's id in a file: its own, so it survives the file's rotation (a topic's is its offset). */
+    /** True when a dead letter could be stored now: the database answers and the cap is not reached. */
+    private boolean writable() {
+        try {
+            long bytes = table.bytes();
+            synchronized (this) {
+                storedBytes = bytes;
+            }
+            return bytes < maxTotalBytes;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** A stored dead letter's id: its own, kept across replays and imports (a topic's is its offset). */
     private static String newId() {
         return "file:" + UUID.randomUUID();
     }

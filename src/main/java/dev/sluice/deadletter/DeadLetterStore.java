@@ -1,15 +1,11 @@
 package dev.sluice.deadletter;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,14 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.dependency.Database;
 import dev.sluice.dependency.KafkaProducers;
-import dev.sluice.record.Json;
 import dev.sluice.record.Location;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,23 +30,19 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.jboss.logging.Logger;
 
 /**
- * Reads the dead letters of a pipeline where {@link DeadLetterQueue} put them: its dead-letter files (current and
- * rotated) and the dead-letter topics of the topics it reads, newest first, in memory proportional to what is asked
- * for, never to what is stored: a scan keeps only where each matching dead letter is (a file and a byte position, a
- * partition and an offset), and only as many of those as the page needs; the page's entries are then read again
- * from there. Remembers what became of each replayed dead letter in
- * {@code <sluice.dead-letter.dir>/replays/<pipeline>.jsonl} (the dead letters themselves are never changed: a file is
- * append-only, a topic cannot be edited); a replay that fails again is noted there, not stored as a new dead letter.
+ * Reads the dead letters of a pipeline where {@link DeadLetterQueue} put them, newest first, in memory proportional
+ * to what is asked for, never to what is stored: a file, HTTP or Java pipeline's from {@code sluice_dead_letters} by
+ * indexed, paged queries; a Kafka pipeline's from the dead-letter topics of the topics it reads, scanned keeping only
+ * where each match is (a partition and an offset), as many as the page needs, then reading the page's records again.
+ * What became of each replayed dead letter is noted in {@code sluice_dead_letter_replays} (the dead letters themselves
+ * are not changed); a replay that fails again is noted there, not stored as a new dead letter.
  */
 @ApplicationScoped
 public class DeadLetterStore {
 
-    private static final Logger LOG = Logger.getLogger(DeadLetterStore.class);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
-    private static final Pattern ROTATED = Pattern.compile("\\.\\d{8}-\\d{9}(-\\d+)?\\.jsonl");
     /** A page ends before its limit once its entries hold this many payload bytes (at least one entry). */
     static final long MAX_PAGE_BYTES = 8L << 20;
 
@@ -60,129 +50,125 @@ public class DeadLetterStore {
     public record Page(long total, List<DeadLetter> letters) {
     }
 
-    /** Where a dead letter is, to read it again: a file and byte position, or a topic partition and offset. */
-    private record Ref(Instant time, long seq, Path file, long position, TopicPartition partition, long offset) {
+    /** Where a dead letter of a topic is, to read it again. */
+    private record Ref(Instant time, long seq, TopicPartition partition, long offset) {
     }
 
-    private final Path dir;
     private final String topicSuffix;
     private final SluiceConfig.Kafka kafka;
     private final DeadLetterSeal seal;
+    private final DeadLetterTable table;
 
-    public DeadLetterStore(SluiceConfig config, DeadLetterSeal seal) {
-        this.dir = Path.of(config.deadLetter().dir());
+    public DeadLetterStore(SluiceConfig config, DeadLetterSeal seal, Database database) {
         this.topicSuffix = config.kafka().deadLetterSuffix();
         this.kafka = config.kafka();
         this.seal = seal;
+        this.table = new DeadLetterTable(database);
     }
 
     /**
      * The dead letters of {@code pipeline} that {@code filter} takes, newest first, from {@code offset}, at most
      * {@code limit} (fewer once their payloads reach {@link #MAX_PAGE_BYTES}), with their replays; {@code topics}:
-     * those the pipeline reads.
+     * those the pipeline reads (none for a pipeline whose dead letters are in the table).
      */
-    public Page page(String pipeline, List<String> topics, Predicate<DeadLetter> filter, int offset, int limit) {
-        Comparator<Ref> oldestFirst = Comparator.comparing(Ref::time).thenComparingLong(Ref::seq);
-        PriorityQueue<Ref> newest = new PriorityQueue<>(oldestFirst);
-        long[] total = {0};
-        scan(pipeline, topics, (letter, ref) -> {
-            if (filter.test(letter)) {
-                total[0]++;
-                newest.add(ref);
-                if (newest.size() > offset + limit) {
-                    newest.poll();
+    public Page page(String pipeline, List<String> topics, DeadLetterFilter filter, int offset, int limit) {
+        List<DeadLetter> letters = new ArrayList<>();
+        long[] bytes = {0};
+        long total;
+        if (topics.isEmpty()) {
+            total = sql(() -> {
+                table.page(pipeline, filter, offset, limit, row -> add(letters, bytes, fromEntry(row.entry())));
+                return table.count(pipeline, filter);
+            });
+        } else {
+            Comparator<Ref> oldestFirst = Comparator.comparing(Ref::time).thenComparingLong(Ref::seq);
+            PriorityQueue<Ref> newest = new PriorityQueue<>(oldestFirst);
+            long[] matched = {0};
+            scanTopics(pipeline, topics, (letter, ref) -> {
+                if (filter.matches(letter)) {
+                    matched[0]++;
+                    newest.add(ref);
+                    if (newest.size() > offset + limit) {
+                        newest.poll();
+                    }
+                }
+                return true;
+            });
+            List<Ref> refs = new ArrayList<>(newest);
+            refs.sort(oldestFirst.reversed());
+            for (Ref ref : refs.subList(Math.min(offset, refs.size()), refs.size())) {
+                if (!add(letters, bytes, read(ref))) {
+                    break;
                 }
             }
-            return true;
-        });
-        List<Ref> refs = new ArrayList<>(newest);
-        refs.sort(oldestFirst.reversed());
-        List<DeadLetter> letters = new ArrayList<>();
-        long bytes = 0;
-        for (Ref ref : refs.subList(Math.min(offset, refs.size()), refs.size())) {
-            DeadLetter letter = read(ref);
-            if (letter == null) {
-                continue;
-            }
-            bytes += letter.payload() == null ? 0 : letter.payload().length;
-            if (!letters.isEmpty() && bytes > MAX_PAGE_BYTES) {
-                break;
-            }
-            letters.add(letter);
+            total = matched[0];
         }
-        withReplays(pipeline, letters);
-        return new Page(total[0], letters);
+        withReplays(letters);
+        return new Page(total, letters);
+    }
+
+    /** Adds a letter to a page unless the page's payloads would pass {@link #MAX_PAGE_BYTES}; false when full. */
+    private static boolean add(List<DeadLetter> letters, long[] bytes, DeadLetter letter) {
+        bytes[0] += letter.payload() == null ? 0 : letter.payload().length;
+        if (!letters.isEmpty() && bytes[0] > MAX_PAGE_BYTES) {
+            return false;
+        }
+        letters.add(letter);
+        return true;
     }
 
     /** The dead letter {@code id} of {@code pipeline}, with its replays. */
     public Optional<DeadLetter> find(String pipeline, List<String> topics, String id) {
+        DeadLetterFilter only = new DeadLetterFilter(null, null, null, null, Set.of(id));
+        if (topics.isEmpty()) {
+            return page(pipeline, topics, only, 0, 1).letters().stream().findFirst();
+        }
         List<DeadLetter> found = new ArrayList<>(1);
-        scan(pipeline, topics, (letter, ref) -> {
+        scanTopics(pipeline, topics, (letter, ref) -> {
             if (letter.id().equals(id)) {
                 found.add(letter);
                 return false;
             }
             return true;
         });
-        withReplays(pipeline, found);
+        withReplays(found);
         return found.stream().findFirst();
     }
 
-    /** Hands every dead letter {@code filter} takes to {@code action}, oldest file first, one at a time. */
-    public void each(String pipeline, List<String> topics, Predicate<DeadLetter> filter, Consumer<DeadLetter> action) {
-        scan(pipeline, topics, (letter, ref) -> {
-            if (filter.test(letter)) {
+    /** Hands every dead letter {@code filter} takes to {@code action}, oldest first, one at a time. */
+    public void each(String pipeline, List<String> topics, DeadLetterFilter filter, Consumer<DeadLetter> action) {
+        if (topics.isEmpty()) {
+            sql(() -> {
+                table.each(pipeline, filter, row -> action.accept(fromEntry(row.entry())));
+                return null;
+            });
+            return;
+        }
+        scanTopics(pipeline, topics, (letter, ref) -> {
+            if (filter.matches(letter)) {
                 action.accept(letter);
             }
             return true;
         });
     }
 
-    /** Notes what became of a replayed dead letter; the last note counts, and the notes count the attempts. */
-    public synchronized void replayed(String pipeline, String id, String outcome, String reason) {
-        Map<String, Object> note = new LinkedHashMap<>();
-        note.put("id", id);
-        note.put("time", Instant.now().toString());
-        note.put("outcome", outcome);
-        if (reason != null) {
-            note.put("reason", reason);
-        }
-        Path file = replaysFile(pipeline);
-        try {
-            Files.createDirectories(file.getParent());
-            Files.write(file, (Json.MAPPER.writeValueAsString(note) + "\n").getBytes(StandardCharsets.UTF_8),
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot note the replay of " + id + " in " + file + ": " + e.getMessage(), e);
-        }
+    /** Notes what became of a replayed dead letter; the last note counts, and the notes count the replays. */
+    public void replayed(String pipeline, String id, String outcome, String reason) {
+        sql(() -> {
+            table.replayed(pipeline, id, outcome, reason);
+            return null;
+        });
     }
 
     /** Adds {@code replay} (the last replay's time, outcome and reason, and the number of replays) to each letter. */
-    private synchronized void withReplays(String pipeline, List<DeadLetter> letters) {
-        Path file = replaysFile(pipeline);
-        if (letters.isEmpty() || !Files.exists(file)) {
-            return;
-        }
-        Map<String, DeadLetter> byId = new HashMap<>();
-        letters.forEach(letter -> byId.put(letter.id(), letter));
-        Map<String, Map<String, Object>> last = new HashMap<>();
-        Map<String, Integer> counts = new HashMap<>();
-        JsonLines.read(file, 0, (note, position) -> {
-            String id = String.valueOf(note.remove("id"));
-            if (byId.containsKey(id)) {
-                last.put(id, note);
-                counts.merge(id, 1, Integer::sum);
+    private void withReplays(List<DeadLetter> letters) {
+        Map<String, Map<String, Object>> replays = sql(() -> table.replays(letters.stream().map(DeadLetter::id).toList()));
+        letters.forEach(letter -> {
+            Map<String, Object> replay = replays.get(letter.id());
+            if (replay != null) {
+                letter.entry().put("replay", replay);
             }
-            return true;
         });
-        last.forEach((id, note) -> {
-            note.put("replays", counts.get(id));
-            byId.get(id).entry().put("replay", note);
-        });
-    }
-
-    private Path replaysFile(String pipeline) {
-        return dir.resolve("replays").resolve(pipeline + ".jsonl");
     }
 
     /** What a scan does with each dead letter; false ends the scan. */
@@ -190,19 +176,21 @@ public class DeadLetterStore {
         boolean visit(DeadLetter letter, Ref ref);
     }
 
-    private void scan(String pipeline, List<String> topics, Visitor visitor) {
-        long[] seq = {0};
-        for (Path file : files(pipeline)) {
-            long[] line = {0};
-            boolean more = JsonLines.read(file, 0, (entry, position) -> {
-                line[0]++;
-                DeadLetter letter = fromFile(file, line[0], entry);
-                return visitor.visit(letter, new Ref(time(letter), seq[0]++, file, position, null, 0));
-            });
-            if (!more) {
-                return;
-            }
+    @FunctionalInterface
+    private interface Query<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T sql(Query<T> query) {
+        try {
+            return query.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException("The dead-letter store cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    private void scanTopics(String pipeline, List<String> topics, Visitor visitor) {
+        long[] seq = {0};
         for (String topic : topics) {
             if (!scanTopic(pipeline, topic + topicSuffix, seq, visitor)) {
                 return;
@@ -211,14 +199,6 @@ public class DeadLetterStore {
     }
 
     private DeadLetter read(Ref ref) {
-        if (ref.file() != null) {
-            List<DeadLetter> one = new ArrayList<>(1);
-            JsonLines.read(ref.file(), ref.position(), (entry, position) -> {
-                one.add(fromFile(ref.file(), -1, entry));
-                return false;
-            });
-            return one.isEmpty() ? null : one.get(0);
-        }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.assign(List.of(ref.partition()));
             consumer.seek(ref.partition(), ref.offset());
@@ -243,26 +223,9 @@ public class DeadLetterStore {
         }
     }
 
-    private List<Path> files(String pipeline) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(file -> {
-                String name = file.getFileName().toString();
-                return name.equals(pipeline + ".jsonl") || name.startsWith(pipeline + ".")
-                        && ROTATED.matcher(name.substring(pipeline.length())).matches();
-            }).sorted(Comparator.comparing((Path file) -> file.getFileName().toString().equals(pipeline + ".jsonl"))
-                    .thenComparing(Comparator.naturalOrder())).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the dead-letter files in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code line}: the entry's line in its file, for entries written before ids (-1 when not known). */
-    private DeadLetter fromFile(Path file, long line, Map<String, Object> entry) {
-        // entries written before dead letters had ids of their own are named by their place
-        String id = entry.get("id") instanceof String own ? own : "file:" + file.getFileName() + ":" + line;
+    /** A stored entry as the API shows it, with whether Sluice's seal verifies it. */
+    DeadLetter fromEntry(Map<String, Object> entry) {
+        String id = String.valueOf(entry.get("id"));
         boolean verified = seal.verifies(entry);
         entry.remove(DeadLetterSeal.FIELD);
         Map<String, Object> shown = new LinkedHashMap<>();
@@ -312,7 +275,7 @@ public class DeadLetterStore {
                     if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))
                             && pipeline.equals(header(record, "pipeline"))) {
                         DeadLetter letter = fromTopic(record);
-                        if (!visitor.visit(letter, new Ref(time(letter), seq[0]++, null, 0,
+                        if (!visitor.visit(letter, new Ref(time(letter), seq[0]++,
                                 new TopicPartition(record.topic(), record.partition()), record.offset()))) {
                             return false;
                         }

@@ -254,7 +254,7 @@ public class Database {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         if (dataSource != owner) {
             dataSource.close();
         }

@@ -1,18 +1,16 @@
 package dev.sluice.ops;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.sluice.deadletter.DeadLetter;
+import dev.sluice.deadletter.DeadLetterFilter;
 import dev.sluice.deadletter.DeadLetterStore;
 import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.record.InputProgress;
@@ -47,31 +45,6 @@ public class DeadLetters {
     /** The outcomes a replay answers one by one; beyond, only their counts. */
     static final int MAX_RESULTS = 1000;
 
-    /** What to list or replay; null fields match everything. */
-    public record Filter(String stage, String reason, Instant since, Instant until, Set<String> ids) {
-        boolean matches(DeadLetter letter) {
-            if (ids != null && !ids.contains(letter.id())) {
-                return false;
-            }
-            if (stage != null && !stage.equals(letter.stage())) {
-                return false;
-            }
-            if (reason != null && !letter.reason().toLowerCase(Locale.ROOT).contains(reason.toLowerCase(Locale.ROOT))) {
-                return false;
-            }
-            if (since == null && until == null) {
-                return true;
-            }
-            Instant time;
-            try {
-                time = Instant.parse(letter.time());
-            } catch (DateTimeParseException e) {
-                return false; // no time to compare: only listed without a time filter
-            }
-            return (since == null || !time.isBefore(since)) && (until == null || time.isBefore(until));
-        }
-    }
-
     /** One replayed dead letter: what became of it, and why if it failed again. */
     public record Outcome(String id, String outcome, String reason) {
     }
@@ -89,8 +62,8 @@ public class DeadLetters {
     }
 
     /** A page of the dead letters of {@code pipeline} that match, newest first. */
-    public DeadLetterStore.Page page(String pipeline, Filter filter, int offset, int limit) {
-        return store.page(pipeline, topics(pipeline), filter::matches, offset, limit);
+    public DeadLetterStore.Page page(String pipeline, DeadLetterFilter filter, int offset, int limit) {
+        return store.page(pipeline, topics(pipeline), filter, offset, limit);
     }
 
     /** The dead letter {@code id} of {@code pipeline}. */
@@ -107,7 +80,7 @@ public class DeadLetters {
      * settled; the pipeline must be running (paused by its error budget is fine: its route still takes replays). A
      * dead letter Sluice did not seal is skipped unless {@code unverified}.
      */
-    public Replayed replay(String pipeline, Filter filter, boolean unverified) {
+    public Replayed replay(String pipeline, DeadLetterFilter filter, boolean unverified) {
         Route route = camel.getRoute(pipeline);
         if (route == null || camel.getRouteController().getRouteStatus(pipeline).isStopped()) {
             throw new IllegalStateException("Pipeline " + pipeline + " is not running: start it to replay its dead "
@@ -117,7 +90,7 @@ public class DeadLetters {
         List<Outcome> results = new ArrayList<>();
         List<DeadLetter> chunk = new ArrayList<>();
         long[] chunkBytes = {0};
-        store.each(pipeline, topics(pipeline), filter::matches, letter -> {
+        store.each(pipeline, topics(pipeline), filter, letter -> {
             chunk.add(letter);
             chunkBytes[0] += letter.payload() == null ? 0 : letter.payload().length;
             if (chunk.size() >= CHUNK_RECORDS || chunkBytes[0] >= CHUNK_BYTES) {

@@ -16,6 +16,7 @@ import dev.sluice.metrics.SettleListener;
 import dev.sluice.source.HttpSpools;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.CamelContext;
@@ -33,6 +34,8 @@ import org.jboss.logging.Logger;
  * stopped by an error it cannot go on after (out of memory) is shown as stopped. Either shows in {@code /pipelines}
  * ({@code problem}), on the page and in {@code sluice_pipeline_paused}; readiness is the service's, not a pipeline's.
  */
+// made at start: its first use is on a pipeline's thread, in the middle of whatever that thread is creating
+@Startup
 @ApplicationScoped
 public class ErrorBudget implements SettleListener {
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.sluice.deadletter.DeadLetter;
+import dev.sluice.deadletter.DeadLetterFilter;
 import dev.sluice.deadletter.DeadLetterStore;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -146,8 +147,8 @@ public class PipelinesResource {
         return answer;
     }
 
-    private static DeadLetters.Filter filter(String stage, String reason, String since, String until, Set<String> ids) {
-        return new DeadLetters.Filter(blank(stage), blank(reason), instant("since", since), instant("until", until), ids);
+    private static DeadLetterFilter filter(String stage, String reason, String since, String until, Set<String> ids) {
+        return new DeadLetterFilter(blank(stage), blank(reason), instant("since", since), instant("until", until), ids);
     }
 
     private static String blank(String value) {

@@ -102,7 +102,7 @@ class ConcurrentStageTest {
     @ValueSource(ints = {1, 8})
     void recordsLeaveInOrderWithAtMostConcurrencyInTheStage(int concurrency) throws Exception {
         String name = "concurrent-stage-" + concurrency;
-        Files.deleteIfExists(DLQ.resolve(name + ".jsonl"));
+        PipelineFiles.forgetDeadLetters(name);
         Lookup lookup = new Lookup();
         List<Map<String, Object>> written = new CopyOnWriteArrayList<>();
         List<Map<String, Object>> records = new ArrayList<>();

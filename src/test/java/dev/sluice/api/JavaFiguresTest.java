@@ -52,7 +52,7 @@ class JavaFiguresTest {
 
     @Test
     void lambdasAreNamedSourceSinkAndTheirStageAndNamedOnesByTheirName() throws Exception {
-        Files.deleteIfExists(DLQ.resolve("figures-names.jsonl"));
+        PipelineFiles.forgetDeadLetters("figures-names");
         sluice.pipeline("figures-names").from(() -> records(3).iterator())
                 .transform(record -> {
                     if (((Number) record.get("n")).intValue() == 2) {

@@ -56,21 +56,13 @@ class PipelineFailuresTest {
 
     @AfterEach
     void restoreDeadLetters() {
-        try {
-            if (Files.isRegularFile(DLQ)) {
-                Files.delete(DLQ);
-            }
-            Files.createDirectories(DLQ);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        PipelineFiles.restoreDeadLetters();
     }
 
-    /** The dead-letter directory's path taken by a plain file: no dead letter can be written. */
-    static void breakDeadLetters() throws IOException {
+    /** The dead-letter store refuses every dead letter. */
+    static void breakDeadLetters() {
         PipelineFiles.clean(DLQ);
-        Files.delete(DLQ);
-        Files.writeString(DLQ, "not a directory");
+        PipelineFiles.breakDeadLetters();
     }
 
     @Test

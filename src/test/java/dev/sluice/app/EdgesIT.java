@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import dev.sluice.PipelineFiles;
 import dev.sluice.Servers;
@@ -71,13 +72,15 @@ class EdgesIT {
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
             await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
                 assertThat(PipelineFiles.list(in)).isEmpty();
-                assertThat(PipelineFiles.deadLetters(work.resolve("data/dlq/robot-telemetry-http.jsonl"))).hasSize(1);
+                assertThat(service.get("/pipelines/robot-telemetry-http/dead-letters")).contains("\"total\":1,");
                 assertThat(service.get("/pipelines/robot-telemetry-http")).contains("\"records_processed\":9,");
                 assertThat(service.get("/pipelines/robot-telemetry-etl")).contains("\"records_processed\":12,");
             });
-            assertThat(PipelineFiles.deadLetters(work.resolve("data/dlq/robot-telemetry-http.jsonl"))).singleElement()
+            assertThat(io.restassured.path.json.JsonPath.from(service.get("/pipelines/robot-telemetry-http/dead-letters"))
+                    .getList("dead_letters", Map.class)).singleElement()
                     .satisfies(e -> assertThat(e).containsEntry("truncated", true)
-                            .containsEntry("original_size", amplifier.length).containsEntry("sender", "dev"));
+                            .containsEntry("original_size", amplifier.length).containsEntry("sender", "dev")
+                            .containsEntry("verified", true));
             long peakKb = Files.readAllLines(Path.of("/proc/" + service.process().pid() + "/status")).stream()
                     .filter(l -> l.startsWith("VmHWM:")).map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
                     .orElseThrow();

@@ -127,7 +127,7 @@ class RunOnceIT {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr()).contains("Input not drained within sluice.run-once.timeout=PT8S");
         assertThat(in.resolve("stuck.jsonl")).exists();
-        assertThat(work.resolve("data/dlq/robot-telemetry-etl.jsonl")).doesNotExist();
+        assertThat(PipelineFiles.deadLetters(work.resolve("data/dlq/robot-telemetry-etl.jsonl"))).isEmpty();
     }
 
     private static long count(String url) throws Exception {

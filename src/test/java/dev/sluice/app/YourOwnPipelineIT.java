@@ -60,6 +60,9 @@ class YourOwnPipelineIT {
             url = PostgresProfile.URL;
             execute(url, "DROP TABLE IF EXISTS parcels", "DROP TABLE IF EXISTS carriers",
                     "DROP TABLE IF EXISTS flyway_schema_history");
+            try (Connection connection = connect(url)) {
+                PipelineFiles.forgetDeadLetters(connection, "parcels");
+            }
         } else {
             url = "jdbc:h2:file:" + work.resolve("data/sluice") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
                     + "NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
@@ -83,7 +86,10 @@ class YourOwnPipelineIT {
         assertThat(rows(url, "SELECT parcel_id, zone, weight_kg, status, price, days, carrier FROM parcels ORDER BY parcel_id"))
                 .containsExactly("p-1|A|2.500|sent|2.75|1|bike", "p-2|C|0.500|delivered|3.56|6|air",
                         "p-3|B|10.000|sent|23.50|3|van");
-        List<Map<String, Object>> deadLetters = PipelineFiles.deadLetters(work.resolve("data/dlq/parcels.jsonl"));
+        List<Map<String, Object>> deadLetters;
+        try (Connection connection = connect(url)) {
+            deadLetters = PipelineFiles.deadLetters(connection, "parcels");
+        }
         assertThat(deadLetters).extracting(d -> d.get("line"), d -> d.get("stage")).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(5, "pricing"), org.assertj.core.groups.Tuple.tuple(6, "parse"));
         assertThat((String) deadLetters.get(0).get("reason")).startsWith("jq '.price = decimal_round(")

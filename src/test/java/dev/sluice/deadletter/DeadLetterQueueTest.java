@@ -42,7 +42,7 @@ class DeadLetterQueueTest {
         public Producer<byte[], byte[]> producer() {
             return broker;
         }
-    }, health, new SimpleMeterRegistry(), new DeadLetterSeal(CONFIG));
+    }, health, new SimpleMeterRegistry(), new DeadLetterSeal(CONFIG), null);
     final AtomicInteger released = new AtomicInteger();
     final AtomicInteger abandoned = new AtomicInteger();
 

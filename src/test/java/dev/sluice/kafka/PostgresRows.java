@@ -42,6 +42,16 @@ public final class PostgresRows implements AutoCloseable {
         }
     }
 
+    /** The pipeline's dead letters in the test database, in the order they were stored. */
+    public synchronized java.util.List<java.util.Map<String, Object>> deadLetters(String pipeline) throws SQLException {
+        return dev.sluice.PipelineFiles.deadLetters(connection, pipeline);
+    }
+
+    /** Removes the pipeline's dead letters left by earlier tests. */
+    public synchronized void forgetDeadLetters(String pipeline) throws SQLException {
+        dev.sluice.PipelineFiles.forgetDeadLetters(connection, pipeline);
+    }
+
     @Override
     public void close() throws SQLException {
         connection.close();

@@ -192,7 +192,7 @@ class DeadLettersTest {
     }
 
     /**
-     * Someone who can write to the dead-letter file adds an entry of their own (a copy of a real one, another
+     * Someone who can write to the dead-letter table adds an entry of their own (a copy of a real one, another
      * record): it is listed as unverified, a replay of everything passes it by, and only a replay that asks for
      * unverified dead letters sends it.
      */
@@ -203,8 +203,18 @@ class DeadLettersTest {
         forged.put("time", "2100-01-01T00:00:00Z");
         forged.put("index", 99);
         forged.put("payload", Json.MAPPER.writeValueAsString(reading("dl-forged", 7)));
-        Files.writeString(DLQ.resolve(NAME + ".jsonl"), Json.MAPPER.writeValueAsString(forged) + "\n",
-                StandardOpenOption.APPEND);
+try (java.sql.Connection connection = database.ownerConnection();
+                java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO sluice_dead_letters "
+                        + "(id, pipeline, origin_key, dead_at, stage, reason, bytes, entry) VALUES (?, ?, ?, ?, ?, ?, 0, ?)")) {
+            insert.setString(1, "file:forged");
+            insert.setString(2, NAME);
+            insert.setString(3, "forged");
+            insert.setObject(4, java.time.OffsetDateTime.parse("2100-01-01T00:00:00Z"));
+            insert.setString(5, (String) forged.get("stage"));
+            insert.setString(6, (String) forged.get("reason"));
+            insert.setString(7, Json.MAPPER.writeValueAsString(forged));
+            insert.executeUpdate();
+        }
         when().get("/pipelines/{name}/dead-letters", NAME).then().body("total", is(3))
                 .body("dead_letters.id", contains("file:forged", second, first))
                 .body("dead_letters.verified", contains(false, true, true));
