@@ -108,8 +108,9 @@ class RunOnceIT {
                 "records_filtered   " + sample.inactive(), "errors             " + sample.malformed());
         assertThat(result.stdout() + result.stderr()).doesNotContain("OutOfMemoryError");
         assertThat(count(db)).isEqualTo(sample.active());
-        assertThat(PipelineFiles.deadLetters(work.resolve("data/dlq/robot-telemetry-etl.jsonl")))
-                .hasSize((int) sample.malformed());
+        try (Connection connection = DriverManager.getConnection(db)) {
+            assertThat(PipelineFiles.deadLetters(connection, "robot-telemetry-etl")).hasSize((int) sample.malformed());
+        }
         assertThat(PipelineFiles.list(in)).isEmpty();
     }
 
