@@ -7,6 +7,7 @@ CREATE TABLE parcels (
     price        NUMERIC(10, 2) NOT NULL,
     days         INTEGER        NOT NULL,
     carrier      VARCHAR(32),
+    revision     INTEGER        NOT NULL,
     origin_hash  VARCHAR(64)
 );
 

@@ -57,6 +57,7 @@ final class ValidateCommand {
             System.out.printf("%d problem(s) in %s%n", problems.size(), routes);
             return 1;
         }
+        result.warnings().forEach(warning -> System.out.println("warning: " + warning));
         result.pipelines().forEach(System.out::println);
         System.out.printf("%d pipeline(s) in %s valid%s (%.1f s)%n", result.pipelines().size(), routes,
                 connect ? ", database and brokers answer" : "", (System.nanoTime() - started) / 1e9);

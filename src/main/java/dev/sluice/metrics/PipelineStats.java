@@ -28,6 +28,7 @@ public final class PipelineStats {
     private final Counter duplicates;
     private final Counter conflicts;
     private final Counter updated;
+    private final Counter stale;
     private final Counter fieldsDropped;
     private final DistributionSummary batchSizes;
     private final Map<String, LongAdder> batchReasons = new ConcurrentHashMap<>();
@@ -65,6 +66,9 @@ public final class PipelineStats {
                 .tag("pipeline", name).register(registry);
         this.updated = Counter.builder("sluice.records.updated")
                 .description("Records that replaced the row another record had written under their key (upsert)")
+                .tag("pipeline", name).register(registry);
+        this.stale = Counter.builder("sluice.records.stale")
+                .description("Records older than their key's row (a versioned upsert): not written, not dead-lettered")
                 .tag("pipeline", name).register(registry);
         this.fieldsDropped = Counter.builder("sluice.fields.dropped")
                 .description("Record fields no column of the table takes, dropped by a sink with unmapped=drop")
@@ -207,6 +211,15 @@ public final class PipelineStats {
         return (long) updated.count();
     }
 
+    /** {@code count} records whose version was below their key's row: left out (a versioned upsert). */
+    public void recordStale(long count) {
+        stale.increment(count);
+    }
+
+    public long stale() {
+        return (long) stale.count();
+    }
+
     /** {@code count} fields dropped because no column takes them. */
     public void recordFieldsDropped(long count) {
         fieldsDropped.increment(count);
@@ -216,9 +229,9 @@ public final class PipelineStats {
         return (long) fieldsDropped.count();
     }
 
-    /** Records that made a new row (or message): the processed ones that were neither replays nor updates. */
+    /** Records that made a new row (or message): the processed ones that were neither replays, updates nor stale. */
     public long rowsWritten() {
-        return Math.max(0, recordsProcessed() - duplicates() - updated());
+        return Math.max(0, recordsProcessed() - duplicates() - updated() - stale());
     }
 
     /** The pipeline met an error it cannot go on after, in {@code where} (a stage, a sink): it stops. */

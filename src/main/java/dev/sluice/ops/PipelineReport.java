@@ -20,6 +20,7 @@ public record PipelineReport(
         @JsonProperty("records_conflict") long recordsConflict,
         @JsonProperty("rows_written") long rowsWritten,
         @JsonProperty("rows_updated") long rowsUpdated,
+        @JsonProperty("records_stale") long recordsStale,
         @JsonProperty("fields_dropped") long fieldsDropped,
         @JsonProperty("duration_seconds") double durationSeconds,
         double throughput,
@@ -37,7 +38,7 @@ public record PipelineReport(
             List<String> routesProblems, String problem) {
         return new PipelineReport(name, source, status, stats.recordsRead(), stats.recordsProcessed(),
                 stats.recordsFiltered(), stats.errors(), stats.duplicates(), stats.conflicts(),
-                stats.rowsWritten(), stats.updated(), stats.fieldsDropped(), round(stats.durationSeconds()),
+                stats.rowsWritten(), stats.updated(), stats.stale(), stats.fieldsDropped(), round(stats.durationSeconds()),
                 round(stats.throughput()), stats.consumerLag(), routesProblems, round(stats.meanBatchSize()),
                 stats.batchesByReason(), problem);
     }
@@ -58,7 +59,8 @@ public record PipelineReport(
                   rows_written     %d
                   rows_updated     %d
                   duplicates       %d (replays already written)
+                  stale            %d (older than their row)
                   conflicts        %d""", name, recordsProcessed, recordsFiltered, errors,
-                durationSeconds, throughput, rowsWritten, rowsUpdated, recordsDuplicate, recordsConflict);
+                durationSeconds, throughput, rowsWritten, rowsUpdated, recordsDuplicate, recordsStale, recordsConflict);
     }
 }

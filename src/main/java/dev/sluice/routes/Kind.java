@@ -44,6 +44,8 @@ public enum Kind {
     TABLE("a table: name or schema.name"),
     COLUMNS("column names, comma-separated; empty for the primary key"),
     MODE("insert or upsert"),
+    VERSION("a field of the record and column of the table (integer, decimal, timestamp or ISO-8601 text); empty for "
+            + "none"),
     UNMAPPED("keep, drop or dead-letter; empty: keep when the table has attributes, else dead-letter"),
     TOPIC("a Kafka topic: letters, digits, '.', '_', '-'"),
     GROUP("a Kafka consumer group: letters, digits, '.', '_', '-'");
@@ -97,6 +99,8 @@ public enum Kind {
             case COLUMNS -> value.isBlank() || List.of(value.split(",")).stream().map(String::trim)
                     .allMatch(column -> IDENTIFIER.matcher(column).matches()) ? null : "'" + value
                             + "' is not column names, comma-separated";
+            case VERSION -> value.isBlank() || IDENTIFIER.matcher(value).matches() ? null : "'" + value
+                    + "' is not a column name";
             case MODE -> Set.of("insert", "upsert").contains(value) ? null : "'" + value + "' is not insert or upsert";
             case UNMAPPED -> Set.of("", "keep", "drop", "dead-letter").contains(value) ? null : "'" + value
                     + "' is not keep, drop or dead-letter";

@@ -27,10 +27,10 @@ public final class PipelineCheck {
 
     /**
      * What a check found: the problems, and when there are none the set, one line per pipeline, the sinks they write
-     * to and whether any uses Kafka.
+     * to, whether any uses Kafka, and warnings (what works but may not do what its author means).
      */
     public record Result(List<Problem> problems, RouteSet set, List<String> pipelines, List<String> sinks,
-            boolean usesKafka) {
+            boolean usesKafka, List<String> warnings) {
         public boolean clean() {
             return problems.isEmpty();
         }
@@ -89,7 +89,14 @@ public final class PipelineCheck {
         List<String> lines = new ArrayList<>();
         List<String> sinks = new ArrayList<>();
         boolean kafka = false;
+        List<String> warnings = new ArrayList<>();
         for (Pipeline pipeline : set.pipelines().values()) {
+            if (pipeline.template().sink() == Templates.Sink.TABLE && "upsert".equals(pipeline.parameters().get("mode"))
+                    && java.util.Objects.toString(pipeline.parameters().get("version"), "").isBlank()) {
+                warnings.add(pipeline.id() + ": mode upsert without version: the later arrival wins, so a replay, a "
+                        + "file fed again or a Kafka rebalance can write an older record over a newer one; name the "
+                        + "record's version field with version (docs/pipelines.md#versions)");
+            }
             lines.add(pipeline.id() + ": " + source(pipeline) + " → " + sink(pipeline).replaceFirst("\\?.*", ""));
             if (!sinks.contains(sink(pipeline))) {
                 sinks.add(sink(pipeline));
@@ -98,11 +105,12 @@ public final class PipelineCheck {
                     || pipeline.template().sink() == Templates.Sink.TOPIC;
         }
         lines.sort(null);
-        return new Result(List.of(), set, List.copyOf(lines), List.copyOf(sinks), kafka);
+        warnings.sort(null);
+        return new Result(List.of(), set, List.copyOf(lines), List.copyOf(sinks), kafka, List.copyOf(warnings));
     }
 
     private static Result failed(List<Problem> problems) {
-        return new Result(List.copyOf(problems), null, List.of(), List.of(), false);
+        return new Result(List.copyOf(problems), null, List.of(), List.of(), false, List.of());
     }
 
     /** The set installed, as start-up installs it, into a Camel context that never starts. */
@@ -142,7 +150,8 @@ public final class PipelineCheck {
         var parameters = pipeline.parameters();
         return switch (pipeline.template().sink()) {
             case TABLE -> "sluice-table:" + parameters.get("table") + "?mode=" + parameters.get("mode") + "&key="
-                    + parameters.get("key") + "&unmapped=" + parameters.get("unmapped");
+                    + parameters.get("key") + "&unmapped=" + parameters.get("unmapped") + "&version="
+                    + parameters.get("version");
             case TOPIC -> "sluice-topic:" + parameters.get("sinkTopic") + "?keyField=" + parameters.get("keyField");
         };
     }

@@ -88,6 +88,7 @@ public class RoutesGuard {
                     + "does not start:\n  " + String.join("\n  ", result.problems().stream().map(Object::toString)
                             .toList()));
         }
+        result.warnings().forEach(warning -> LOG.warn(warning));
         checked = result.set();
     }
 

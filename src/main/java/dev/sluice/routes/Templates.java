@@ -52,7 +52,10 @@ public final class Templates {
                 new Parameter("mode", Kind.MODE, "insert", "insert (a held key is a replay or a conflict) or upsert (the "
                         + "later record replaces the row)"),
                 new Parameter("key", Kind.COLUMNS, "", "the columns that identify a row (default the primary key)"),
-                new Parameter("unmapped", Kind.UNMAPPED, "", "fields no column takes"))),
+                new Parameter("unmapped", Kind.UNMAPPED, "", "fields no column takes"),
+                new Parameter("version", Kind.VERSION, "", "with mode upsert: a record replaces its key's row only when "
+                        + "its version is greater (an older one is stale: not written, counted); without it the later "
+                        + "arrival wins"))),
         TOPIC("topic", "a Kafka topic, keyed by a field", List.of(
                 new Parameter("sinkTopic", Kind.TOPIC, null, "the topic written to"),
                 new Parameter("keyField", Kind.FIELD, null, "the field whose value keys each message, so one key's "

@@ -36,6 +36,10 @@ public interface BatchSink {
         default void updated(int count) {
         }
 
+        /** Of the entries this write wrote, {@code count} were older than their key's row (versioned upsert). */
+        default void stale(int count) {
+        }
+
         /** The write dropped {@code count} fields that no column takes (a table sink's {@code unmapped=drop}). */
         default void fieldsDropped(int count) {
         }

@@ -74,7 +74,7 @@ final class JdbcSink implements BatchSink {
                         reasons.add(e);
                     }
                 }
-                outcome = bound.isEmpty() ? new RowWriter.Outcome(0, 0, List.of()) : rows.write();
+                outcome = bound.isEmpty() ? new RowWriter.Outcome(0, 0, 0, List.of()) : rows.write();
                 connection.commit();
                 if (rows.conflicted()) {
                     stagedBatches.set(STAGED_AFTER_CONFLICT);
@@ -88,12 +88,17 @@ final class JdbcSink implements BatchSink {
             report.rejected(refused.get(i), reasons.get(i));
         }
         for (int index : outcome.conflicts()) {
+            TableMapping.Row row = boundRows.get(index);
             report.rejected(bound.get(index), new ConflictException("conflict: table " + table
-                    + " holds another record under the key " + target.describeKey(boundRows.get(index))
+                    + " holds another record under the key " + target.describeKey(row)
+                    + (target.versioned() ? " with the same " + target.versionColumn() + " " + target.versionOf(row)
+                            + " as this one's" : "")
                     + "; it stays as it is"));
         }
-        report.duplicates(bound.size() - outcome.inserted() - outcome.updated() - outcome.conflicts().size());
+        report.duplicates(bound.size() - outcome.inserted() - outcome.updated() - outcome.stale()
+                - outcome.conflicts().size());
         report.updated(outcome.updated());
+        report.stale(outcome.stale());
         report.fieldsDropped(dropped);
     }
 

@@ -30,10 +30,12 @@ import org.postgresql.PGConnection;
 abstract class RowWriter implements AutoCloseable {
 
     /**
-     * What a write did: rows new in the table, rows replaced by a later record under their key (upsert), and the rows
-     * (by the order they were added) that conflict (insert). The rest were duplicates: replays of what was there.
+     * What a write did: rows new in the table, rows replaced by a later record under their key (upsert), records older
+     * than their key's row (versioned upsert: left out), and the rows (by the order they were added) that conflict
+     * (insert; or a versioned upsert's equal version with other content). The rest were duplicates: replays of what
+     * was there.
      */
-    record Outcome(int inserted, int updated, List<Integer> conflicts) {
+    record Outcome(int inserted, int updated, int stale, List<Integer> conflicts) {
     }
 
     final TableMapping mapping;
@@ -45,12 +47,19 @@ abstract class RowWriter implements AutoCloseable {
 
     /** {@code direct}: try COPY straight into the table first (PostgreSQL only). */
     static RowWriter open(Connection connection, TableMapping mapping, boolean direct) throws SQLException {
+        if (mapping.versioned()) {
+            return new VersionedUpsert(connection, mapping);
+        }
         return isPostgres(connection) ? new PostgresCopy(connection, mapping, direct)
                 : new BatchInsert(connection, mapping);
     }
 
     /** How {@link #open} writes to this connection's database, for the log. */
     static String method(Connection connection, TableMapping mapping) throws SQLException {
+        if (mapping.versioned()) {
+            return "UPDATE ... WHERE " + mapping.versionColumn() + " < ?, else INSERT ... ON CONFLICT DO NOTHING, one "
+                    + "row at a time";
+        }
         if (mapping.upserts()) {
             return isPostgres(connection) ? "COPY into a staging table and INSERT ... ON CONFLICT DO UPDATE"
                     : "MERGE INTO " + mapping.qualifiedName() + " ... KEY (...), one row at a time";
@@ -132,7 +141,7 @@ abstract class RowWriter implements AutoCloseable {
                     updated++;
                 }
             }
-            return new Outcome(inserted, updated, List.of());
+            return new Outcome(inserted, updated, 0, List.of());
         }
 
         @Override
@@ -156,7 +165,7 @@ abstract class RowWriter implements AutoCloseable {
                 }
             }
             conflicts.sort(null);
-            return new Outcome(inserted, 0, conflicts);
+            return new Outcome(inserted, 0, 0, conflicts);
         }
 
         /**
@@ -183,6 +192,102 @@ abstract class RowWriter implements AutoCloseable {
             for (PreparedStatement insert : inserts.values()) {
                 insert.close();
             }
+        }
+    }
+
+    /**
+     * A versioned upsert, the same on both databases: each row, in the batch's order, by statements that decide in the
+     * database itself, so no reader between can make a row go backwards: {@code UPDATE ... WHERE <version> < ?} (the
+     * row was older: updated), else {@code INSERT ... ON CONFLICT DO NOTHING} (no row: inserted), else the update once
+     * more (a row came in between), else the held row is as new or newer: equal version and hash is a duplicate, equal
+     * version and another hash a conflict, a greater version makes this record stale. Within a batch the greatest
+     * version of a key ends in the table whatever the order.
+     */
+    private static final class VersionedUpsert extends RowWriter {
+        private final Connection connection;
+        private final List<TableMapping.Row> rows = new ArrayList<>();
+
+        VersionedUpsert(Connection connection, TableMapping mapping) {
+            super(mapping);
+            this.connection = connection;
+        }
+
+        @Override
+        void add(TableMapping.Row row) {
+            rows.add(row);
+            added++;
+        }
+
+        @Override
+        Outcome write() throws SQLException {
+            int inserted = 0;
+            int updated = 0;
+            int stale = 0;
+            List<Integer> conflicts = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                TableMapping.Row row = rows.get(i);
+                if (update(row)) {
+                    updated++;
+                } else if (insert(row)) {
+                    inserted++;
+                } else if (update(row)) {
+                    updated++;
+                } else {
+                    switch (held(row)) {
+                        case 1 -> stale++;
+                        case 0 -> {
+                            if (conflictsWithHeld(row)) {
+                                conflicts.add(i);
+                            }
+                        }
+                        default -> throw new SQLException("the row of " + mapping.describeKey(row) + " in "
+                                + mapping.table() + " changed while it was written; the batch is written again",
+                                "40001");
+                    }
+                }
+            }
+            return new Outcome(inserted, updated, stale, conflicts);
+        }
+
+        private boolean update(TableMapping.Row row) throws SQLException {
+            try (PreparedStatement update = connection.prepareStatement(mapping.versionedUpdateSql(row.shape()))) {
+                mapping.bindVersionedUpdate(update, row);
+                return update.executeUpdate() > 0;
+            }
+        }
+
+        private boolean insert(TableMapping.Row row) throws SQLException {
+            try (PreparedStatement insert = connection.prepareStatement(row.shape().insertSql())) {
+                mapping.bind(insert, row);
+                return insert.executeUpdate() > 0;
+            }
+        }
+
+        private String heldHash;
+
+        /** How the held row's version compares with the row's (1 greater, 0 equal, -1 lower); keeps its hash. */
+        private int held(TableMapping.Row row) throws SQLException {
+            try (PreparedStatement query = connection.prepareStatement(mapping.heldVersionSql())) {
+                mapping.bindHeldVersion(query, row);
+                try (ResultSet held = query.executeQuery()) {
+                    if (!held.next()) {
+                        return -1;
+                    }
+                    heldHash = held.getString(2);
+                    return held.getInt(1);
+                }
+            }
+        }
+
+        /** An equal version: the same record again (a duplicate), or another one (a conflict, when hashes tell). */
+        private boolean conflictsWithHeld(TableMapping.Row row) {
+            String hash = mapping.hash(row);
+            return hash != null && heldHash != null && !heldHash.isEmpty() && !heldHash.equals(hash);
+        }
+
+        @Override
+        public void close() {
+            rows.clear();
         }
     }
 
@@ -217,7 +322,7 @@ abstract class RowWriter implements AutoCloseable {
                     for (Map.Entry<TableMapping.Shape, List<TableMapping.Row>> group : rows.entrySet()) {
                         copied += copy(mapping.qualifiedName(), group.getKey().columnList(), text(group.getValue(), null));
                     }
-                    return new Outcome((int) copied, 0, List.of());
+                    return new Outcome((int) copied, 0, 0, List.of());
                 } catch (SQLException e) {
                     if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw e;
@@ -280,7 +385,7 @@ abstract class RowWriter implements AutoCloseable {
                     }
                 }
                 conflicts.sort(null);
-                return new Outcome(inserted, updated, conflicts);
+                return new Outcome(inserted, updated, 0, conflicts);
             }
         }
 

@@ -80,7 +80,7 @@ public final class SinkUris {
 
     private static TableOptions tableOptions(String uri) {
         Map<String, String> options = options(uri);
-        return TableOptions.of(options.get("mode"), options.get("key"), options.get("unmapped"));
+        return TableOptions.of(options.get("mode"), options.get("key"), options.get("unmapped"), options.get("version"));
     }
 
     private static Map<String, String> options(String uri) {

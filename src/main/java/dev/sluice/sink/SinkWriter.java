@@ -186,6 +186,7 @@ public final class SinkWriter implements Processor {
         private final List<Exception> reasons = new ArrayList<>();
         private int duplicates;
         private int updated;
+        private int stale;
         private int fieldsDropped;
 
         @Override
@@ -207,6 +208,11 @@ public final class SinkWriter implements Processor {
         @Override
         public void updated(int count) {
             updated += count;
+        }
+
+        @Override
+        public void stale(int count) {
+            stale += count;
         }
 
         @Override
@@ -237,6 +243,9 @@ public final class SinkWriter implements Processor {
             }
             if (updated > 0) {
                 chunk.get(0).origin().stats().recordUpdates(updated);
+            }
+            if (stale > 0) {
+                chunk.get(0).origin().stats().recordStale(stale);
             }
             if (fieldsDropped > 0) {
                 chunk.get(0).origin().stats().recordFieldsDropped(fieldsDropped);

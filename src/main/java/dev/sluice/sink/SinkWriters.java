@@ -47,7 +47,8 @@ public class SinkWriters {
     void register(@Observes BeforeConfigure event) {
         event.getCamelContext().addComponent(TABLE_SCHEME,
                 new SinkComponent(this, (table, options) -> new JdbcSink(table,
-                        TableOptions.of(options.optional("mode"), options.optional("key"), options.optional("unmapped")),
+                        TableOptions.of(options.optional("mode"), options.optional("key"), options.optional("unmapped"),
+                                options.optional("version")),
                         database)));
         event.getCamelContext().addComponent(TOPIC_SCHEME, new SinkComponent(this,
                 (topic, options) -> config.fixturesDir().isPresent() ? captures.sink(topic, options.take("keyField"))

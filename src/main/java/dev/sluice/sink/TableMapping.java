@@ -54,6 +54,10 @@ final class TableMapping {
     /** The SHA-256 of the record as read: tells a replay of the same record from another record with the same key. */
     static final String ORIGIN_HASH = "origin_hash";
     static final String WRITTEN_AT = "written_at";
+    /** What a version column may be: ordered by the database as the versions are. */
+    private static final java.util.Set<Integer> VERSION_TYPES = java.util.Set.of(Types.BIGINT, Types.INTEGER,
+            Types.SMALLINT, Types.TINYINT, Types.NUMERIC, Types.DECIMAL, Types.TIMESTAMP,
+            Types.TIMESTAMP_WITH_TIMEZONE, Types.VARCHAR, Types.CHAR, Types.LONGVARCHAR, Types.NVARCHAR);
 
     record Column(String name, int jdbcType, String typeName, boolean defaulted) {
         boolean isJson() {
@@ -170,6 +174,8 @@ final class TableMapping {
     private final boolean hasHash;
     private final Map<Long, Shape> shapes = new ConcurrentHashMap<>();
     private final boolean upsert;
+    /** The column (and record field) whose greater value wins an upsert; null: the later arrival wins. */
+    private final Column version;
     private final TableOptions.Unmapped unmapped;
 
     private TableMapping(String table, String qualifiedName, List<Column> columns, List<String> keys,
@@ -184,6 +190,8 @@ final class TableMapping {
         this.keys = List.copyOf(keys);
         this.hasHash = columns.stream().anyMatch(c -> c.name().equals(ORIGIN_HASH));
         this.upsert = options.mode() == TableOptions.Mode.UPSERT;
+        this.version = options.version() == null ? null : columns.stream()
+                .filter(c -> c.name().equalsIgnoreCase(options.version())).findFirst().orElse(null);
         boolean hasAttributes = columns.stream().anyMatch(c -> c.name().equals(ATTRIBUTES));
         this.unmapped = options.unmapped() != null ? options.unmapped()
                 : hasAttributes ? TableOptions.Unmapped.KEEP : TableOptions.Unmapped.DEAD_LETTER;
@@ -193,6 +201,87 @@ final class TableMapping {
     /** True when the later record under a key replaces the row. */
     boolean upserts() {
         return upsert;
+    }
+
+    /** True when a record replaces its key's row only if its version is greater. */
+    boolean versioned() {
+        return version != null;
+    }
+
+    /** The version column's name. */
+    String versionColumn() {
+        return version.name();
+    }
+
+    /**
+     * The versioned upsert of a row of {@code shape}: its key's row takes its values if the row's version is lower.
+     * Parameters: the non-key values in the shape's order, the key, the version.
+     */
+    String versionedUpdateSql(Shape shape) {
+        String sets = Arrays.stream(shape.columns).filter(c -> !keys.contains(c.name()))
+                .map(c -> Database.quoted(c.name()) + " = ?").collect(Collectors.joining(", "));
+        return "UPDATE " + qualifiedName + " SET " + sets + " WHERE " + keys.stream()
+                .map(k -> Database.quoted(k) + " = ?").collect(Collectors.joining(" AND "))
+                + " AND " + Database.quoted(version.name()) + " < ?";
+    }
+
+    /**
+     * How the row held under a key compares with a version (1: held is greater, 0: equal, -1: lower) and the hash it
+     * was written from. Parameters: the version twice, the key.
+     */
+    String heldVersionSql() {
+        String column = Database.quoted(version.name());
+        return "SELECT CASE WHEN " + column + " > ? THEN 1 WHEN " + column + " = ? THEN 0 ELSE -1 END, "
+                + (hasHash ? "COALESCE(" + Database.quoted(ORIGIN_HASH) + ", '')" : "''") + ", " + column + " FROM "
+                + qualifiedName + " WHERE " + keys.stream().map(k -> Database.quoted(k) + " = ?")
+                        .collect(Collectors.joining(" AND "));
+    }
+
+    /** Binds the versioned update of a row: its non-key values, its key, its version. */
+    void bindVersionedUpdate(PreparedStatement statement, Row row) throws SQLException {
+        Column[] shapeColumns = row.shape().columns;
+        int index = 1;
+        for (int i = 0; i < shapeColumns.length; i++) {
+            if (!keys.contains(shapeColumns[i].name())) {
+                bindValue(statement, index++, shapeColumns[i], row.values()[i]);
+            }
+        }
+        index = bindKey(statement, index, row);
+        bindVersion(statement, index, row);
+    }
+
+    /** Binds the held-version query of a row: its version twice, its key. */
+    void bindHeldVersion(PreparedStatement statement, Row row) throws SQLException {
+        bindVersion(statement, 1, row);
+        bindVersion(statement, 2, row);
+        bindKey(statement, 3, row);
+    }
+
+    private int bindKey(PreparedStatement statement, int index, Row row) throws SQLException {
+        Column[] shapeColumns = row.shape().columns;
+        for (String key : keys) {
+            for (int i = 0; i < shapeColumns.length; i++) {
+                if (shapeColumns[i].name().equals(key)) {
+                    bindValue(statement, index++, shapeColumns[i], row.values()[i]);
+                }
+            }
+        }
+        return index;
+    }
+
+    private void bindVersion(PreparedStatement statement, int index, Row row) throws SQLException {
+        bindValue(statement, index, version, versionOf(row));
+    }
+
+    /** The version value of a row. */
+    Object versionOf(Row row) {
+        Column[] shapeColumns = row.shape().columns;
+        for (int i = 0; i < shapeColumns.length; i++) {
+            if (shapeColumns[i].name().equals(version.name())) {
+                return row.values()[i];
+            }
+        }
+        return null;
     }
 
     private String keyList() {
@@ -312,6 +401,16 @@ final class TableMapping {
             }
             LOG.warnf("Table %s has no primary key: replayed records will be written twice", table);
         }
+        if (options.version() != null) {
+            Column version = columns.stream().filter(c -> c.name().equalsIgnoreCase(options.version())).findFirst()
+                    .orElseThrow(() -> new SQLException("sink sluice-table:" + table + " has version=" + options.version()
+                            + ", which is not a column of the table", "42703"));
+            if (!VERSION_TYPES.contains(version.jdbcType())) {
+                throw new SQLException("sink sluice-table:" + table + " has version=" + options.version() + ", a "
+                        + version.typeName() + " column: a version is an integer, a decimal, a timestamp or ISO-8601 "
+                        + "text", "42804");
+            }
+        }
         if (options.unmapped() == TableOptions.Unmapped.KEEP
                 && columns.stream().noneMatch(c -> c.name().equals(ATTRIBUTES))) {
             throw new SQLException("sink sluice-table:" + table + "?unmapped=keep needs a column " + ATTRIBUTES
@@ -355,6 +454,10 @@ final class TableMapping {
      * column takes under {@code unmapped=dead-letter}, is an error.
      */
     Row row(Map<String, Object> record, RecordOrigin origin) throws InvalidRecordException {
+        if (version != null && record.get(version.name()) == null) {
+            throw new InvalidRecordException("the record has no '" + version.name() + "': an upsert with version="
+                    + version.name() + " needs each record's version to tell which is newer");
+        }
         int dropped = 0;
         if (unmapped != TableOptions.Unmapped.KEEP) {
             List<String> rest = null;
@@ -392,33 +495,40 @@ final class TableMapping {
                         : columnValue(column, record.get(column.name()));
             };
         }
-        return new Row(shape, values, dropped);
+        Row row = new Row(shape, values, dropped);
+        if (version != null && shape.key(row) == null) {
+            throw new InvalidRecordException("the record has no value for the key " + keys + " of table " + table
+                    + ": an upsert with version needs it");
+        }
+        return row;
     }
 
     /** Binds one {@link #row} to the insert of its shape. */
     void bind(PreparedStatement statement, Row row) throws SQLException {
         Object[] values = row.values();
         for (int i = 0; i < values.length; i++) {
-            Column column = row.shape().columns[i];
-            int index = i + 1;
-            Object value = values[i];
-            if (value == null) {
-                statement.setNull(index, column.isJson() ? Types.OTHER : column.jdbcType());
-            } else if (value instanceof Long number) {
-                statement.setLong(index, number);
-            } else if (value instanceof Double number) {
-                statement.setDouble(index, number);
-            } else if (value instanceof BigDecimal number) {
-                statement.setBigDecimal(index, number);
-            } else if (value instanceof Boolean flag) {
-                statement.setBoolean(index, flag);
-            } else if (value instanceof OffsetDateTime time) {
-                statement.setObject(index, time);
-            } else if (column.isJson()) {
-                statement.setObject(index, value, Types.OTHER);
-            } else {
-                statement.setString(index, (String) value);
-            }
+            bindValue(statement, i + 1, row.shape().columns[i], values[i]);
+        }
+    }
+
+    private static void bindValue(PreparedStatement statement, int index, Column column, Object value)
+            throws SQLException {
+        if (value == null) {
+            statement.setNull(index, column.isJson() ? Types.OTHER : column.jdbcType());
+        } else if (value instanceof Long number) {
+            statement.setLong(index, number);
+        } else if (value instanceof Double number) {
+            statement.setDouble(index, number);
+        } else if (value instanceof BigDecimal number) {
+            statement.setBigDecimal(index, number);
+        } else if (value instanceof Boolean flag) {
+            statement.setBoolean(index, flag);
+        } else if (value instanceof OffsetDateTime time) {
+            statement.setObject(index, time);
+        } else if (column.isJson()) {
+            statement.setObject(index, value, Types.OTHER);
+        } else {
+            statement.setString(index, (String) value);
         }
     }
 

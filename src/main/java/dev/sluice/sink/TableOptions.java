@@ -14,8 +14,11 @@ import java.util.Locale;
  * @param unmapped what happens to record fields no column takes: {@code keep} them as JSON in the {@code attributes}
  *                 column (the default when the table has one), {@code drop} them (counted in
  *                 {@code sluice_fields_dropped_total}), or {@code dead-letter} the record (the default otherwise)
+ * @param version  with {@code upsert}: the field of the record (and column of the table) whose greater value wins; a
+ *                 record with a lower version than its key's row is stale (not written, counted); null: the later
+ *                 arrival wins
  */
-public record TableOptions(Mode mode, List<String> key, Unmapped unmapped) {
+public record TableOptions(Mode mode, List<String> key, Unmapped unmapped, String version) {
 
     public enum Mode {
         INSERT, UPSERT
@@ -25,17 +28,23 @@ public record TableOptions(Mode mode, List<String> key, Unmapped unmapped) {
         KEEP, DROP, DEAD_LETTER
     }
 
-    public static final TableOptions DEFAULTS = new TableOptions(Mode.INSERT, List.of(), null);
+    public static final TableOptions DEFAULTS = new TableOptions(Mode.INSERT, List.of(), null, null);
 
     /** From the endpoint's option values (null when absent). */
-    static TableOptions of(String mode, String key, String unmapped) {
+    static TableOptions of(String mode, String key, String unmapped, String version) {
         mode = blankToNull(mode);
         key = blankToNull(key);
         unmapped = blankToNull(unmapped);
-        return new TableOptions(
+        version = blankToNull(version);
+        TableOptions options = new TableOptions(
                 mode == null ? Mode.INSERT : parse(Mode.class, "mode", mode),
                 key == null ? List.of() : Arrays.stream(key.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList(),
-                unmapped == null ? null : parse(Unmapped.class, "unmapped", unmapped));
+                unmapped == null ? null : parse(Unmapped.class, "unmapped", unmapped), version == null ? null : version.trim());
+        if (options.version() != null && options.mode() != Mode.UPSERT) {
+            throw new IllegalArgumentException("sluice-table option version=" + version + " needs mode=upsert: an insert "
+                    + "never replaces a row");
+        }
+        return options;
     }
 
     /** A template passes an option it was not given as empty: the same as absent. */

@@ -83,6 +83,7 @@ function render(report) {
   set(section, '.records-processed', report.records_processed);
   set(section, '.records-filtered', report.records_filtered);
   set(section, '.records-duplicate', report.records_duplicate);
+  set(section, '.records-stale', report.records_stale);
   set(section, '.errors', report.errors);
   set(section, '.consumer-lag', report.consumer_lag ?? '–');
   set(section, '.rate', rate(points).toFixed(1));
@@ -107,9 +108,12 @@ async function deadLetters(name) {
   body.replaceChildren(...page.dead_letters.map(letter => {
     const row = document.createElement('tr');
     row.dataset.id = letter.id;
-    for (const [cls, text] of [['time', letter.time], ['stage', letter.stage], ['reason', letter.reason],
+    // a dead letter Sluice did not seal is marked: a replay passes it by unless asked for it by name
+    const reason = letter.verified === false ? `[unverified] ${letter.reason}` : letter.reason;
+    const replays = letter.replay && letter.replay.replays > 1 ? ` (${letter.replay.replays} replays)` : '';
+    for (const [cls, text] of [['time', letter.time], ['stage', letter.stage], ['reason', reason],
         ['record', letter.payload ?? letter.payload_base64 ?? ''],
-        ['replay', letter.replay ? `${letter.replay.outcome}${letter.replay.reason ? ': ' + letter.replay.reason : ''}` : '']]) {
+        ['replay', letter.replay ? `${letter.replay.outcome}${letter.replay.reason ? ': ' + letter.replay.reason : ''}${replays}` : '']]) {
       const cell = document.createElement('td');
       cell.className = cls;
       cell.textContent = text;

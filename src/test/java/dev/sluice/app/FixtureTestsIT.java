@@ -56,6 +56,7 @@ class FixtureTestsIT {
                 SluiceProcess.ROUTES.toString());
         assertThat(clean.exitCode()).as(clean.stdout() + clean.stderr()).isZero();
         assertThat(clean.stdout()).contains("orders: file:data/orders/in → sluice-table:orders\n")
+                .contains("warning: orders: mode upsert without version: the later arrival wins")
                 .containsPattern("5 pipeline\\(s\\) in \\S+ valid \\(\\d+\\.\\d s\\)");
 
         Path routes = copyOfTheShippedRoutes();

@@ -81,6 +81,7 @@ class YourOwnPipelineIT {
                   rows_written     3
                   rows_updated     1
                   duplicates       0 \\(replays already written\\)
+                  stale            0 \\(older than their row\\)
                   conflicts        0""");
         // 2.5 × 1.10 = 2.75; 0.5 × 7.125 = 3.5625 → 3.56 (half-even); 10 × 2.35 = 23.50: exact, no binary fractions
         assertThat(rows(url, "SELECT parcel_id, zone, weight_kg, status, price, days, carrier FROM parcels ORDER BY parcel_id"))
@@ -97,15 +98,21 @@ class YourOwnPipelineIT {
         assertThat((String) deadLetters.get(1).get("reason")).isEqualTo("missing required field 'weight_kg'");
         assertThat(PipelineFiles.list(in)).isEmpty();
 
-        // the same file again: the rows end as they were; p-2's two versions are written back and forth on the way
+        // the same file again: the rows end as they were, untouched: p-2's older revision is stale
         Path done = work.resolve("data/parcels/done");
         try (Stream<Path> moved = Files.list(done)) {
             Files.copy(moved.findFirst().orElseThrow(), in.resolve("again.jsonl"));
         }
         SluiceProcess.Result again = sluice.run(Duration.ofMinutes(3), "run-once");
         assertThat(again.exitCode()).as(again.stdout() + again.stderr()).isZero();
-        assertThat(again.stdout()).contains("  rows_written     0\n  rows_updated     2\n"
-                + "  duplicates       2 (replays already written)\n");
+        assertThat(again.stdout()).contains("  rows_written     0\n  rows_updated     0\n"
+                + "  duplicates       3 (replays already written)\n  stale            1 (older than their row)\n");
+        // a file of p-2's first revision alone: older than the row, it changes nothing
+        Files.writeString(in.resolve("older.jsonl"),
+                "{\"parcel_id\":\"p-2\",\"zone\":\"C\",\"weight_kg\":0.333,\"status\":\"sent\",\"revision\":1}\n");
+        SluiceProcess.Result older = sluice.run(Duration.ofMinutes(3), "run-once");
+        assertThat(older.stdout()).contains("  rows_written     0\n  rows_updated     0\n"
+                + "  duplicates       0 (replays already written)\n  stale            1 (older than their row)\n");
         assertThat(rows(url, "SELECT parcel_id, price FROM parcels ORDER BY parcel_id"))
                 .containsExactly("p-1|2.75", "p-2|3.56", "p-3|23.50");
 
