@@ -59,7 +59,33 @@ final class TableMapping {
             Types.SMALLINT, Types.TINYINT, Types.NUMERIC, Types.DECIMAL, Types.TIMESTAMP,
             Types.TIMESTAMP_WITH_TIMEZONE, Types.VARCHAR, Types.CHAR, Types.LONGVARCHAR, Types.NVARCHAR);
 
-    record Column(String name, int jdbcType, String typeName, boolean defaulted) {
+    /**
+     * @param size  the precision of a decimal column or the length of a text column, as the database reports it (0 or
+     *              huge when it sets none)
+     * @param scale the digits after the point of a decimal column
+     */
+    record Column(String name, int jdbcType, String typeName, boolean defaulted, int size, int scale) {
+        Column(String name, int jdbcType, String typeName, boolean defaulted) {
+            this(name, jdbcType, typeName, defaulted, 0, 0);
+        }
+
+        /** NUMERIC(p,s) or DECIMAL(p,s) with a precision: a value must fit, it is never rounded. */
+        boolean boundedDecimal() {
+            return (typeName.equals("numeric") || typeName.equals("decimal")) && size > 0;
+        }
+
+        /** A text column with a length a value must fit in. */
+        boolean boundedText() {
+            return (jdbcType == Types.VARCHAR || jdbcType == Types.CHAR || jdbcType == Types.NVARCHAR) && size > 0
+                    && size < 100_000_000 && !isJson();
+        }
+
+        /** The column's type as its table declares it, for a refusal: {@code numeric(12,2)}, {@code varchar(5)}. */
+        String declared() {
+            return boundedDecimal() ? typeName + "(" + size + "," + scale + ")"
+                    : boundedText() ? (jdbcType == Types.CHAR ? "char(" : "varchar(") + size + ")" : typeName;
+        }
+
         boolean isJson() {
             return typeName.equals("jsonb") || typeName.equals("json");
         }
@@ -372,7 +398,8 @@ final class TableMapping {
                 }
                 boolean defaulted = "YES".equals(rs.getString("IS_AUTOINCREMENT")) || rs.getString("COLUMN_DEF") != null;
                 columns.add(new Column(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"),
-                        rs.getString("TYPE_NAME").toLowerCase(Locale.ROOT), defaulted));
+                        rs.getString("TYPE_NAME").toLowerCase(Locale.ROOT), defaulted, rs.getInt("COLUMN_SIZE"),
+                        rs.getInt("DECIMAL_DIGITS")));
             }
         }
         if (columns.isEmpty()) {
@@ -587,7 +614,10 @@ final class TableMapping {
             return null;
         }
         return switch (column.jdbcType()) {
-            case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> integer(column, value);
+            case Types.BIGINT -> integer(column, value);
+            case Types.INTEGER -> inRange(column, value, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case Types.SMALLINT -> inRange(column, value, Short.MIN_VALUE, Short.MAX_VALUE);
+            case Types.TINYINT -> inRange(column, value, Byte.MIN_VALUE, Byte.MAX_VALUE);
             case Types.DOUBLE, Types.FLOAT, Types.REAL -> {
                 double number = number(column, value).doubleValue();
                 if (Double.isInfinite(number)) {
@@ -595,7 +625,7 @@ final class TableMapping {
                 }
                 yield number;
             }
-            case Types.NUMERIC, Types.DECIMAL -> new BigDecimal(number(column, value).toString());
+            case Types.NUMERIC, Types.DECIMAL -> decimal(column, value);
             case Types.BOOLEAN, Types.BIT -> {
                 if (!(value instanceof Boolean b)) {
                     throw mismatch(column, value, "a boolean");
@@ -609,10 +639,44 @@ final class TableMapping {
 
     /** A value for a text or JSON column: JSON for JSON columns and nested values, else its plain text. */
     private static String text(Column column, Object value) throws InvalidRecordException {
-        if (column.isJson() || value instanceof Map || value instanceof List) {
-            return Json.writeString(value);
+        String text = column.isJson() || value instanceof Map || value instanceof List ? Json.writeString(value)
+                : value.toString();
+        if (column.boundedText() && text.codePointCount(0, text.length()) > column.size()) {
+            throw mismatch(column, value, "at most " + column.size() + " characters (it has "
+                    + text.codePointCount(0, text.length()) + ")");
         }
-        return value.toString();
+        return text;
+    }
+
+    /** A decimal that fits the column's precision and scale as it is: never rounded, never cut. */
+    private static BigDecimal decimal(Column column, Object value) throws InvalidRecordException {
+        BigDecimal decimal;
+        try {
+            decimal = new BigDecimal(number(column, value).toString());
+        } catch (NumberFormatException e) {
+            throw mismatch(column, value, "a finite number");
+        }
+        if (column.boundedDecimal()) {
+            BigDecimal exact = decimal.stripTrailingZeros();
+            int scale = Math.max(0, exact.scale());
+            int integerDigits = Math.max(0, exact.precision() - exact.scale());
+            if (scale > column.scale()) {
+                throw mismatch(column, value, "at most " + column.scale() + " digits after the point (it would be "
+                        + "rounded; Sluice does not round in silence: round it in a stage, e.g. jq's decimal_round)");
+            }
+            if (integerDigits > column.size() - column.scale()) {
+                throw mismatch(column, value, "at most " + (column.size() - column.scale()) + " digits before the point");
+            }
+        }
+        return decimal;
+    }
+
+    private static long inRange(Column column, Object value, long least, long most) throws InvalidRecordException {
+        long number = integer(column, value);
+        if (number < least || number > most) {
+            throw mismatch(column, value, "an integer from " + least + " to " + most);
+        }
+        return number;
     }
 
     private static long integer(Column column, Object value) throws InvalidRecordException {
@@ -643,7 +707,8 @@ final class TableMapping {
     private static InvalidRecordException mismatch(Column column, Object value, String expected) {
         String shown = String.valueOf(value);
         shown = shown.length() > 80 ? shown.substring(0, 77) + "..." : shown;
-        return new InvalidRecordException("column " + column.name() + " needs " + expected + ", got "
+        return new InvalidRecordException("field " + column.name() + " → column " + column.name() + " "
+                + column.declared() + " needs " + expected + ", got "
                 + (value instanceof String ? "the string \"" + shown + "\"" : shown));
     }
 

@@ -126,10 +126,45 @@ class TableMappingTest {
 
             assertThatThrownBy(() -> mapping.row(row("id", "big", "temp_c", new BigDecimal("1e400")), origin))
                     .isInstanceOf(InvalidRecordException.class)
-                    .hasMessage("column temp_c needs a number within the range of a double (±1.8e308), got 1E+400");
+                    .hasMessageEndingWith("needs a number within the range of a double (±1.8e308), got 1E+400")
+                    .hasMessageStartingWith("field temp_c → column temp_c ");
             assertThatThrownBy(() -> mapping.row(row("id", "quoted", "temp_c", "12.5"), origin))
-                    .hasMessage("column temp_c needs a number, got the string \"12.5\"");
+                    .hasMessageEndingWith(" needs a number, got the string \"12.5\"");
             execute(connection, "DROP TABLE tm_double");
+        }
+    }
+
+    /**
+     * A value that does not fit its column as it is goes to the dead letters, naming field, column, type and value:
+     * more decimals than the scale (never rounded), more digits than the precision, a text longer than the column, an
+     * integer out of the column's range. What fits is written exactly.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "h2", "postgresql" })
+    void aValueThatDoesNotFitItsColumnIsRefusedNotChanged(String database) throws Exception {
+        try (Connection connection = connect(database)) {
+            execute(connection, "DROP TABLE IF EXISTS tm_fit", "CREATE TABLE tm_fit (id VARCHAR(5) PRIMARY KEY, "
+                    + "fee NUMERIC(12,2), free NUMERIC, n INTEGER, s SMALLINT)");
+            TableMapping mapping = TableMapping.read(connection, "tm_fit");
+
+            assertThatThrownBy(() -> mapping.row(row("id", "a", "fee", new BigDecimal("1.234")), origin))
+                    .isInstanceOf(InvalidRecordException.class)
+                    .hasMessageStartingWith("field fee → column fee numeric(12,2) needs at most 2 digits after the point")
+                    .hasMessageEndingWith("got 1.234");
+            assertThatThrownBy(() -> mapping.row(row("id", "a", "fee", new BigDecimal("12345678901")), origin))
+                    .hasMessage("field fee → column fee numeric(12,2) needs at most 10 digits before the point, got "
+                            + "12345678901");
+            assertThatThrownBy(() -> mapping.row(row("id", "toolong"), origin))
+                    .hasMessageStartingWith("field id → column id ").hasMessageContaining("(5) needs at most 5 "
+                            + "characters (it has 7), got the string \"toolong\"");
+            assertThatThrownBy(() -> mapping.row(row("id", "a", "n", 3_000_000_000L), origin))
+                    .hasMessageContaining("needs an integer from -2147483648 to 2147483647, got 3000000000");
+            assertThatThrownBy(() -> mapping.row(row("id", "a", "s", 40_000), origin))
+                    .hasMessageContaining("needs an integer from -32768 to 32767, got 40000");
+            // what fits, as it is: trailing zeros within the scale, any decimal in an unbounded NUMERIC
+            mapping.row(row("id", "a", "fee", new BigDecimal("1.20"), "free", new BigDecimal("1.23456789"), "n", 7,
+                    "s", -7), origin);
+            execute(connection, "DROP TABLE tm_fit");
         }
     }
 
