@@ -104,7 +104,9 @@ public class ErrorBudget implements SettleListener {
      */
     @Override
     public void fatal(String pipeline, String where, Throwable error) {
-        String reason = "stopped: " + error.getClass().getName() + " in " + where + "; start it again or restart the "
+        String reason = "stopped: " + error.getClass().getName() + " in " + where
+                + (error instanceof OutOfMemoryError || error.getMessage() == null ? "" : " (" + error.getMessage() + ")")
+                + "; " + (error instanceof OutOfMemoryError ? "" : "fix it, then ") + "start it again or restart the "
                 + "service";
         AtomicBoolean stopped = new AtomicBoolean();
         fatallyStopped.put(pipeline, stopped);

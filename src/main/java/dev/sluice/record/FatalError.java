@@ -8,8 +8,8 @@ package dev.sluice.record;
 public class FatalError extends UnavailableException {
 
     public FatalError(String where, Throwable error) {
-        super(error, error.getClass().getName() + " in " + where + ": the pipeline stops; its records will be read "
-                + "again");
+        super(error, error.getClass().getName() + " in " + where + (error instanceof OutOfMemoryError ? ""
+                : " (" + error.getMessage() + ")") + ": the pipeline stops; its records will be read again");
     }
 
     /** Whether the pipeline can go on after {@code error}. */

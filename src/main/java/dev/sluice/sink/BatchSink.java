@@ -18,7 +18,13 @@ public interface BatchSink {
         /** The target refused what some entries hold without saying which: split until they are alone, dead-lettered. */
         DATA,
         /** Anything else: retried like a transient failure up to {@code sluice.retry.attempts} times, then as data. */
-        UNKNOWN
+        UNKNOWN,
+        /**
+         * The target refuses what the pipeline asks of it (a missing table or column, a missing right): tried once
+         * more (the sink may re-read what it knows of the target), then the pipeline stops with the reason; its
+         * records are read again once it is fixed and started.
+         */
+        CONFIGURATION
     }
 
     /** What a write says about single entries. */

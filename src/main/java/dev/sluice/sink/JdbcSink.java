@@ -18,8 +18,9 @@ import org.jboss.logging.Logger;
  * {@link TableMapping} and {@link RowWriter}): {@code to: sluice-table:<table>} in a pipeline. A row whose value
  * does not fit its column is rejected alone; so is a record whose key the table holds from another record (a
  * conflict, told from a replay of the same record by {@code origin_hash}). A failure caused by the data (SQLState class 22 or 23) is a
- * {@link BatchSink.Failure#DATA} failure, any other SQL failure (connection lost, database restarting, table missing)
- * a transient one: {@link SinkWriter} does the rest.
+ * {@link BatchSink.Failure#DATA} failure, a refusal of what the pipeline asks (class 42: a table or column missing, a
+ * right) a {@link BatchSink.Failure#CONFIGURATION} one (the table's layout is read again first), any other SQL failure
+ * (connection lost, database restarting) a transient one: {@link SinkWriter} does the rest.
  */
 final class JdbcSink implements BatchSink {
 
@@ -105,6 +106,10 @@ final class JdbcSink implements BatchSink {
     @Override
     public Failure classify(Exception failure) {
         if (failure instanceof SQLException sql) {
+            if (isConfiguration(sql)) {
+                mapping = null; // a column added or removed since: the next attempt reads the table again
+                return Failure.CONFIGURATION;
+            }
             return isCausedByData(sql) ? Failure.DATA : Failure.TRANSIENT;
         }
         return Failure.UNKNOWN;
@@ -138,6 +143,20 @@ final class JdbcSink implements BatchSink {
         for (SQLException next = e; next != null; next = next.getNextException()) {
             String state = next.getSQLState();
             if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the database refuses what the pipeline asks (SQLState class 42: a missing table or column, a missing
+     * right), which no retry mends.
+     */
+    static boolean isConfiguration(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            String state = next.getSQLState();
+            if (state != null && state.startsWith("42")) {
                 return true;
             }
         }

@@ -137,11 +137,19 @@ public final class SinkWriter implements Processor {
                     if (kind == BatchSink.Failure.UNKNOWN && (isolating || attempt >= retry.attempts())) {
                         kind = BatchSink.Failure.DATA;
                     }
+                    if (kind == BatchSink.Failure.CONFIGURATION && attempt >= 2 && !chunk.isEmpty()) {
+                        health.ok(stage); // the pipeline's mistake, shown with it: the service itself is fine
+                        chunk.get(0).origin().stats().fatal("sink " + sink.name(), e);
+                        tally.settle(chunk, false);
+                        throw new FatalError("sink " + sink.name(), e);
+                    }
                     if (kind == BatchSink.Failure.DATA) {
                         isolate(chunk, e, work);
                         chunk = List.of();
                     } else if (!chunk.isEmpty()) {
-                        health.failing(stage, e);
+                        if (kind != BatchSink.Failure.CONFIGURATION) {
+                            health.failing(stage, e);
+                        }
                         LOG.warnf("Pipeline %s: write of %d records to %s failed (attempt %d), retrying in %d ms: %s",
                                 chunk.get(0).origin().pipeline(), chunk.size(), sink.name(), attempt,
                                 backoff.next().toMillis(), e);

@@ -99,6 +99,25 @@ class PipelineFailuresTest {
         assertThat(in.resolve("bad.jsonl")).exists();
     }
 
+    /**
+     * A table that is not there (SQLState class 42) is a mistake of the pipeline, which no retry mends: after one more
+     * attempt (the table's layout read again) the pipeline stops, says why, and nothing is dead-lettered.
+     */
+    @Test
+    void aMissingTableStopsThePipelineWithTheReasonInsteadOfRetryingForEver() {
+        String name = "missing-table";
+        PipelineFiles.forgetDeadLetters(name);
+        assertTimeoutPreemptively(TIMEOUT, () -> assertThatThrownBy(() -> sluice.pipeline(name)
+                .from(() -> List.<Map<String, Object>>of(Map.of("n", 1), Map.of("n", 2)).iterator())
+                .batch(10, Duration.ofMillis(100)).to(Sinks.jdbc("no_such_table")).run())
+                .hasMessageStartingWith("Pipeline " + name + " could not settle every record of"));
+        io.restassured.RestAssured.when().get("/pipelines/{name}", name).then().statusCode(200)
+                .body("problem", org.hamcrest.Matchers.startsWith("stopped: java.sql.SQLException in sink "
+                        + "jdbc:no_such_table (Table no_such_table does not exist"))
+                .body("problem", org.hamcrest.Matchers.endsWith("fix it, then start it again or restart the service"));
+        assertThat(PipelineFiles.deadLetters(DLQ.resolve(name + ".jsonl"))).isEmpty();
+    }
+
     @Test
     void aRunOfAJavaSourceFeedsEveryRecordAndFailsWhenOneCouldNotSettle() throws Exception {
         Path out = WORK.resolve("java-out.jsonl");
