@@ -208,7 +208,6 @@ public enum Kind {
 
     /** At most about 200 characters of a long value, for a message. */
     static String abbreviated(String value) {
-        String line = value.strip().replace("\n", "\\n");
-        return line.length() <= 200 ? line : line.substring(0, 200) + "…";
+        return dev.sluice.stage.JqText.abbreviated(value);
     }
 }

@@ -78,7 +78,7 @@ public class JqFilter implements Predicate, CamelContextAware {
             });
         } catch (JsonQueryException | UnavailableException e) {
             throw new RuntimeCamelException(new StageException("jq filter", new InvalidRecordException(
-                    "jq '" + source + "' failed: " + e.getMessage())));
+                    "jq '" + JqText.abbreviated(source) + "' failed: " + e.getMessage())));
         }
         return result[0];
     }

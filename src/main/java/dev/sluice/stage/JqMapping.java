@@ -84,17 +84,17 @@ public class JqMapping implements PipelineStage, CamelContextAware {
         try {
             query.apply(scope, Json.MAPPER.valueToTree(record), outputs::add);
         } catch (JsonQueryException e) {
-            throw new InvalidRecordException("jq '" + source + "' failed: " + e.getMessage());
+            throw new InvalidRecordException("jq '" + JqText.abbreviated(source) + "' failed: " + e.getMessage());
         }
         if (outputs.isEmpty()) {
             return null;
         }
         if (outputs.size() > 1) {
-            throw new InvalidRecordException("jq '" + source + "' gave " + outputs.size() + " results, not one record");
+            throw new InvalidRecordException("jq '" + JqText.abbreviated(source) + "' gave " + outputs.size() + " results, not one record");
         }
         JsonNode out = outputs.get(0);
         if (!(out instanceof ObjectNode)) {
-            throw new InvalidRecordException("jq '" + source + "' gave " + Json.describe(out) + ", not a record (an object)");
+            throw new InvalidRecordException("jq '" + JqText.abbreviated(source) + "' gave " + Json.describe(out) + ", not a record (an object)");
         }
         return Json.toRecord(out);
     }

@@ -93,6 +93,11 @@ class JqStagesTest {
         assertThatThrownBy(() -> mapping(".a, .b").apply(record("a", Map.of(), "b", Map.of())))
                 .isInstanceOf(InvalidRecordException.class)
                 .hasMessage("jq '.a, .b' gave 2 results, not one record");
+        // a long program is quoted by its first 200 characters, on one line
+        String program = ".x = 1\n" + "| .y = 2 ".repeat(60) + "| .total = (.amount - .discount)";
+        assertThatThrownBy(() -> mapping(program).apply(record("amount", "12", "discount", 2L)))
+                .hasMessageStartingWith("jq '.x = 1\\n| .y = 2 ").hasMessageContaining("…' failed: ")
+                .satisfies(e -> assertThat(e.getMessage().indexOf("…' failed")).isEqualTo(4 + 200));
     }
 
     @Test
