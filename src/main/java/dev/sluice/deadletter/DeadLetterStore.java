@@ -46,8 +46,11 @@ public class DeadLetterStore {
     /** A page ends before its limit once its entries hold this many payload bytes (at least one entry). */
     static final long MAX_PAGE_BYTES = 8L << 20;
 
-    /** One page of dead letters: how many match in all, and the page's entries. */
-    public record Page(long total, List<DeadLetter> letters) {
+    /**
+     * One page of dead letters: how many match in all, how many of those no replay has written (or filtered) yet,
+     * and the page's entries.
+     */
+    public record Page(long total, long open, List<DeadLetter> letters) {
     }
 
     /** Where a dead letter of a topic is, to read it again. */
@@ -75,11 +78,13 @@ public class DeadLetterStore {
         List<DeadLetter> letters = new ArrayList<>();
         long[] bytes = {0};
         long total;
+        long resolved;
         if (topics.isEmpty()) {
             total = sql(() -> {
                 table.page(pipeline, filter, offset, limit, row -> add(letters, bytes, fromEntry(row.entry())));
                 return table.count(pipeline, filter);
             });
+            resolved = sql(() -> table.resolved(pipeline, filter));
         } else {
             Comparator<Ref> oldestFirst = Comparator.comparing(Ref::time).thenComparingLong(Ref::seq);
             PriorityQueue<Ref> newest = new PriorityQueue<>(oldestFirst);
@@ -102,9 +107,11 @@ public class DeadLetterStore {
                 }
             }
             total = matched[0];
+            // the topic's dead letters that replays wrote, whatever the filter
+            resolved = Math.min(total, sql(() -> table.resolvedOfTopics(pipeline)));
         }
         withReplays(letters);
-        return new Page(total, letters);
+        return new Page(total, Math.max(0, total - resolved), letters);
     }
 
     /** Adds a letter to a page unless the page's payloads would pass {@link #MAX_PAGE_BYTES}; false when full. */

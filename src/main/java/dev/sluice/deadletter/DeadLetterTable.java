@@ -82,6 +82,36 @@ final class DeadLetterTable {
         }
     }
 
+    /** How many of the dead letters of {@code pipeline} the filter takes a replay wrote (or filtered): resolved. */
+    long resolved(String pipeline, DeadLetterFilter filter) throws SQLException {
+        List<Object> values = new ArrayList<>(List.of(pipeline));
+        String where = filter.sql(values);
+        try (Connection connection = database.connection(); PreparedStatement count = connection.prepareStatement(
+                "SELECT COUNT(*) FROM " + TABLE + " WHERE pipeline = ?" + where + " AND id IN (SELECT id FROM "
+                        + REPLAYS + RESOLVED + ")")) {
+            bind(count, values);
+            try (ResultSet result = count.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    /** How many dead letters of {@code pipeline}'s topics a replay wrote (or filtered). */
+    long resolvedOfTopics(String pipeline) throws SQLException {
+        try (Connection connection = database.connection(); PreparedStatement count = connection.prepareStatement(
+                "SELECT COUNT(*) FROM " + REPLAYS + RESOLVED + " AND pipeline = ? AND id LIKE 'kafka:%'")) {
+            count.setString(1, pipeline);
+            try (ResultSet result = count.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    /** A replay outcome that leaves nothing to do. */
+    private static final String RESOLVED = " WHERE outcome IN ('written', 'filtered')";
+
     /** The rows of a page, newest first, until {@code rows} answers false. */
     void page(String pipeline, DeadLetterFilter filter, int offset, int limit, java.util.function.Predicate<Row> rows)
             throws SQLException {

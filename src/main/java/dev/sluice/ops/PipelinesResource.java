@@ -99,6 +99,7 @@ public class PipelinesResource {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("pipeline", name);
         page.put("total", found.total());
+        page.put("open", found.open());
         page.put("offset", offset);
         page.put("limit", limit);
         page.put("dead_letters", found.letters().stream().map(DeadLetter::entry).toList());

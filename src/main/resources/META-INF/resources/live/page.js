@@ -103,7 +103,7 @@ function render(report) {
 async function deadLetters(name) {
   const page = await api(`/pipelines/${encodeURIComponent(name)}/dead-letters?limit=10`);
   const section = card(name);
-  set(section, '.dead-letter-count', page.total);
+  set(section, '.dead-letter-count', page.open); // those no replay has written yet
   const body = section.querySelector('.dead-letters tbody');
   body.replaceChildren(...page.dead_letters.map(letter => {
     const row = document.createElement('tr');

@@ -148,6 +148,7 @@ class DeadLettersTest {
         given().contentType(ContentType.JSON).body("{}").post("/pipelines/{name}/dead-letters/replay", NAME).then()
                 .statusCode(400).body("error", containsString("say what to replay"));
 
+        when().get("/pipelines/{name}/dead-letters", NAME).then().body("total", is(2)).body("open", is(2));
         knownRobots.add("dl-new"); // the fix
         given().contentType(ContentType.JSON).body(Map.of("ids", List.of(first)))
                 .post("/pipelines/{name}/dead-letters/replay", NAME).then().statusCode(200)
@@ -169,7 +170,8 @@ class DeadLettersTest {
         assertThat(Metrics.meter("sluice_dead_letters_replayed_total", "outcome=\"written\",pipeline=\"" + NAME + "\""))
                 .isEqualTo(replayedWritten + 2);
         when().get("/pipelines/{name}/dead-letters", NAME).then()
-                .body("dead_letters.replay.outcome", contains("written", "written"));
+                .body("dead_letters.replay.outcome", contains("written", "written"))
+                .body("total", is(2)).body("open", is(0)); // the count of what is left to do drops after the replay
     }
 
     @Test
