@@ -115,9 +115,47 @@ public class JsonRecordParser implements Processor {
                     + " bytes (sluice.source.max-record-bytes); only its first bytes are kept");
         }
         Map<String, Object> record = parseObject(decodeUtf8(origin.payload()), exact ? EXACT : OBJECT);
+        if (exact) {
+            // read exactly for the decimal fields only: every other number, nested too, is a double as without
+            for (Map.Entry<String, Object> field : record.entrySet()) {
+                if (!isDeclaredDecimal(field.getKey())) {
+                    field.setValue(doubles(field.getValue()));
+                }
+            }
+        }
         checkValues(record);
         check(record);
         return record;
+    }
+
+    private boolean isDeclaredDecimal(String field) {
+        for (List<FieldSpec> specs : List.of(required, optional)) {
+            for (FieldSpec spec : specs) {
+                if (spec.name().equals(field) && spec.type() == FieldType.DECIMAL) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The value with every exact number in it made a double (beyond a double's range: Infinity, refused after). */
+    @SuppressWarnings("unchecked")
+    private static Object doubles(Object value) {
+        if (value instanceof BigDecimal exactValue) {
+            return exactValue.doubleValue();
+        }
+        if (value instanceof Map<?, ?> object) {
+            for (Map.Entry<String, Object> field : ((Map<String, Object>) object).entrySet()) {
+                field.setValue(doubles(field.getValue()));
+            }
+        } else if (value instanceof List<?> items) {
+            List<Object> list = (List<Object>) items;
+            for (int i = 0; i < list.size(); i++) {
+                list.set(i, doubles(list.get(i)));
+            }
+        }
+        return value;
     }
 
     /**

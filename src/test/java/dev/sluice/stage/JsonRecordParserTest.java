@@ -99,6 +99,24 @@ class JsonRecordParserTest {
                 .containsEntry("amount", new java.math.BigDecimal("1e400")).containsEntry("rate", 2.5);
     }
 
+    /**
+     * A schema with a decimal field reads that field exactly and only that one: every other number of the record,
+     * declared or not, nested too, is a double as without the schema, and one beyond a double is refused with its path.
+     */
+    @Test
+    void decimalAppliesToTheFieldsDeclaredDecimalOnly() throws Exception {
+        JsonRecordParser exact = new JsonRecordParser();
+        exact.setRequired("amount:decimal");
+        Map<String, Object> record = exact.parse(origin(
+                "{\"amount\":12.10,\"fee\":0.1,\"meta\":{\"ratio\":[0.25,1.5]}}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(record.get("amount")).isEqualTo(new java.math.BigDecimal("12.10"));
+        assertThat(record.get("fee")).isEqualTo(0.1);
+        assertThat(record.get("meta")).isEqualTo(Map.of("ratio", java.util.List.of(0.25, 1.5)));
+        assertThatThrownBy(() -> exact.parse(origin("{\"amount\":1,\"meta\":{\"big\":[1,1e400]}}"
+                .getBytes(StandardCharsets.UTF_8))))
+                .hasMessage("field 'meta.big[1]' is a number beyond the range of a double (±1.8e308)");
+    }
+
     @Test
     void rejectsNestingDeeperThanTheLimit() {
         String deep = "[".repeat(Json.MAX_NESTING_DEPTH + 1) + "]".repeat(Json.MAX_NESTING_DEPTH + 1);
