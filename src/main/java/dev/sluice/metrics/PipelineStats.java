@@ -30,6 +30,9 @@ public final class PipelineStats {
     private final Counter updated;
     private final Counter stale;
     private final Counter fieldsDropped;
+    /** Fields dropped by name: at most {@link #MAX_DROPPED_NAMES} names, the rest together. */
+    private final Map<String, LongAdder> droppedByName = new ConcurrentHashMap<>();
+    private static final int MAX_DROPPED_NAMES = 100;
     private final DistributionSummary batchSizes;
     private final Map<String, LongAdder> batchReasons = new ConcurrentHashMap<>();
     private final Timer latency;
@@ -220,9 +223,19 @@ public final class PipelineStats {
         return (long) stale.count();
     }
 
-    /** {@code count} fields dropped because no column takes them. */
-    public void recordFieldsDropped(long count) {
+    /** {@code count} values of {@code field} dropped because no column takes them. */
+    public void recordFieldsDropped(String field, long count) {
         fieldsDropped.increment(count);
+        String name = droppedByName.size() < MAX_DROPPED_NAMES || droppedByName.containsKey(field) ? field
+                : "(other fields)";
+        droppedByName.computeIfAbsent(name, n -> new LongAdder()).add(count);
+    }
+
+    /** The fields dropped because no column takes them, by name, and how often. */
+    public Map<String, Long> fieldsDroppedByName() {
+        Map<String, Long> byName = new TreeMap<>();
+        droppedByName.forEach((name, count) -> byName.put(name, count.sum()));
+        return byName;
     }
 
     public long fieldsDropped() {

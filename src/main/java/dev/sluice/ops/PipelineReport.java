@@ -22,6 +22,7 @@ public record PipelineReport(
         @JsonProperty("rows_updated") long rowsUpdated,
         @JsonProperty("records_stale") long recordsStale,
         @JsonProperty("fields_dropped") long fieldsDropped,
+        @JsonProperty("fields_dropped_by_name") @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> fieldsDroppedByName,
         @JsonProperty("duration_seconds") double durationSeconds,
         double throughput,
         @JsonProperty("consumer_lag") @JsonInclude(JsonInclude.Include.NON_NULL) Long consumerLag,
@@ -38,7 +39,7 @@ public record PipelineReport(
             List<String> routesProblems, String problem) {
         return new PipelineReport(name, source, status, stats.recordsRead(), stats.recordsProcessed(),
                 stats.recordsFiltered(), stats.errors(), stats.duplicates(), stats.conflicts(),
-                stats.rowsWritten(), stats.updated(), stats.stale(), stats.fieldsDropped(), round(stats.durationSeconds()),
+                stats.rowsWritten(), stats.updated(), stats.stale(), stats.fieldsDropped(), stats.fieldsDroppedByName(), round(stats.durationSeconds()),
                 round(stats.throughput()), stats.consumerLag(), routesProblems, round(stats.meanBatchSize()),
                 stats.batchesByReason(), problem);
     }
@@ -61,6 +62,9 @@ public record PipelineReport(
                   duplicates       %d (replays already written)
                   stale            %d (older than their row)
                   conflicts        %d""", name, recordsProcessed, recordsFiltered, errors,
-                durationSeconds, throughput, rowsWritten, rowsUpdated, recordsDuplicate, recordsStale, recordsConflict);
+                durationSeconds, throughput, rowsWritten, rowsUpdated, recordsDuplicate, recordsStale, recordsConflict)
+                + (fieldsDropped == 0 ? "" : String.format("%n  fields_dropped   %d (%s)", fieldsDropped,
+                        fieldsDroppedByName.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                                .collect(java.util.stream.Collectors.joining(", "))));
     }
 }

@@ -47,7 +47,7 @@ public interface BatchSink {
         }
 
         /** The write dropped {@code count} fields that no column takes (a table sink's {@code unmapped=drop}). */
-        default void fieldsDropped(int count) {
+        default void fieldsDropped(List<String> fields) {
         }
     }
 

@@ -56,7 +56,7 @@ final class JdbcSink implements BatchSink {
         List<Batch.Entry> refused = new ArrayList<>();
         List<InvalidRecordException> reasons = new ArrayList<>();
         RowWriter.Outcome outcome;
-        int dropped = 0;
+        List<String> dropped = new ArrayList<>();
         TableMapping target;
         try (Connection connection = database.connection()) {
             target = mapping(connection);
@@ -67,7 +67,7 @@ final class JdbcSink implements BatchSink {
                     try {
                         TableMapping.Row row = target.row(entry.record(), entry.origin());
                         rows.add(row);
-                        dropped += row.dropped();
+                        dropped.addAll(row.dropped());
                         bound.add(entry);
                         boundRows.add(row);
                     } catch (InvalidRecordException e) {

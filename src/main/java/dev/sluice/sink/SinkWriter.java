@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.Map;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -195,7 +196,7 @@ public final class SinkWriter implements Processor {
         private int duplicates;
         private int updated;
         private int stale;
-        private int fieldsDropped;
+        private final Map<String, Integer> fieldsDropped = new java.util.TreeMap<>();
 
         @Override
         public void written(Batch.Entry entry) {
@@ -224,8 +225,8 @@ public final class SinkWriter implements Processor {
         }
 
         @Override
-        public void fieldsDropped(int count) {
-            fieldsDropped += count;
+        public void fieldsDropped(List<String> fields) {
+            fields.forEach(field -> fieldsDropped.merge(field, 1, Integer::sum));
         }
 
         /**
@@ -255,8 +256,8 @@ public final class SinkWriter implements Processor {
             if (stale > 0) {
                 chunk.get(0).origin().stats().recordStale(stale);
             }
-            if (fieldsDropped > 0) {
-                chunk.get(0).origin().stats().recordFieldsDropped(fieldsDropped);
+            if (!fieldsDropped.isEmpty()) {
+                fieldsDropped.forEach(chunk.get(0).origin().stats()::recordFieldsDropped);
             }
             for (int i = 0; i < rejected.size(); i++) {
                 deadLetter(rejected.get(i), reasons.get(i));

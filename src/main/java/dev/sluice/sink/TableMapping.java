@@ -185,8 +185,8 @@ final class TableMapping {
         }
     }
 
-    /** One record's values for the columns of its shape, and how many of its fields no column took. */
-    record Row(Shape shape, Object[] values, int dropped) {
+    /** One record's values for the columns of its shape, and the fields no column took (dropped). */
+    record Row(Shape shape, Object[] values, List<String> dropped) {
     }
 
     private final String table;
@@ -485,7 +485,7 @@ final class TableMapping {
             throw new InvalidRecordException("the record has no '" + version.name() + "': an upsert with version="
                     + version.name() + " needs each record's version to tell which is newer");
         }
-        int dropped = 0;
+        List<String> dropped = List.of();
         if (unmapped != TableOptions.Unmapped.KEEP) {
             List<String> rest = null;
             for (String field : record.keySet()) {
@@ -498,7 +498,7 @@ final class TableMapping {
                 throw new InvalidRecordException("fields " + rest + " have no column in table " + table
                         + " (sluice-table option unmapped: keep them in an attributes column, or drop them)");
             }
-            dropped = rest == null ? 0 : rest.size();
+            dropped = rest == null ? List.of() : rest;
         }
         long present = 0;
         for (int bit = 0; bit < defaulted.size(); bit++) {

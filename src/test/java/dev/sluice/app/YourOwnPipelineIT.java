@@ -82,7 +82,8 @@ class YourOwnPipelineIT {
                   rows_updated     1
                   duplicates       0 \\(replays already written\\)
                   stale            0 \\(older than their row\\)
-                  conflicts        0""");
+                  conflicts        0
+                  fields_dropped   1 \\(internal 1\\)""");
         // 2.5 × 1.10 = 2.75; 0.5 × 7.125 = 3.5625 → 3.56 (half-even); 10 × 2.35 = 23.50: exact, no binary fractions
         assertThat(rows(url, "SELECT parcel_id, zone, weight_kg, status, price, days, carrier FROM parcels ORDER BY parcel_id"))
                 .containsExactly("p-1|A|2.500|sent|2.75|1|bike", "p-2|C|0.500|delivered|3.56|6|air",

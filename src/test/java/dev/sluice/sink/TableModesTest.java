@@ -305,13 +305,13 @@ class TableModesTest {
         Map<String, Object> record = Map.of("email", "a@x", "name", "Ann", "plan", "free", "seats", 3L);
 
         TableMapping keep = TableMapping.read(connection, "accounts");
-        assertThat(keep.row(record, origin(record)).dropped()).isZero();
+        assertThat(keep.row(record, origin(record)).dropped()).isEmpty();
         write(keep, List.of(record));
         assertThat(rows("SELECT email, attributes FROM accounts")).singleElement().satisfies(row -> assertThat(row)
                 .startsWith("a@x|").contains("\"plan\"").contains("\"free\"").contains("\"seats\"").contains("3"));
 
         TableMapping drop = TableMapping.read(connection, "accounts", TableOptions.of(null, null, "drop", null));
-        assertThat(drop.row(record, origin(record)).dropped()).isEqualTo(2);
+        assertThat(drop.row(record, origin(record)).dropped()).containsExactlyInAnyOrder("plan", "seats");
 
         TableMapping refuse = TableMapping.read(connection, "accounts", TableOptions.of(null, null, "dead-letter", null));
         assertThatThrownBy(() -> refuse.row(record, origin(record))).isInstanceOf(InvalidRecordException.class)
