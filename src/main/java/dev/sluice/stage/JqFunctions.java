@@ -26,7 +26,7 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  * <li>{@code decimal_round(x; scale)}: rounded half-even to {@code scale} digits after the point.</li>
  * </ul>
  * A number read from a record is exact when its schema says {@code decimal}; {@code decimal(…)} makes any number exact
- * from its shortest text (so {@code 0.92} is 0.92, not the double nearest it).
+ * from its shortest text (so {@code 0.92} is 0.92, not the double nearest it). Dates and times: {@link JqTime}.
  */
 public final class JqFunctions {
 
@@ -47,6 +47,7 @@ public final class JqFunctions {
         Scope scope = Scope.newEmptyScope();
         BuiltinFunctionLoader.getInstance().loadFunctions(VERSION, scope);
         addDecimalFunctions(scope);
+        JqTime.addTo(scope);
         return scope;
     }
 
@@ -76,12 +77,12 @@ public final class JqFunctions {
                 decimal(operation.apply(exact(values.get(0)), exact(values.get(1)))), null));
     }
 
-    private interface Body {
+    interface Body {
         void apply(List<JsonNode> values) throws JsonQueryException;
     }
 
     /** Evaluates each argument on the input and calls {@code body} for every combination of their outputs. */
-    private static void each(Scope scope, List<Expression> args, JsonNode in, Body body) throws JsonQueryException {
+    static void each(Scope scope, List<Expression> args, JsonNode in, Body body) throws JsonQueryException {
         List<List<JsonNode>> outputs = new ArrayList<>();
         for (Expression arg : args) {
             List<JsonNode> values = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.sluice.stage;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -96,6 +97,35 @@ public class JqMapping implements PipelineStage, CamelContextAware {
         if (!(out instanceof ObjectNode)) {
             throw new InvalidRecordException("jq '" + JqText.abbreviated(source) + "' gave " + Json.describe(out) + ", not a record (an object)");
         }
+        String infinite = nonFinite(out, "");
+        if (infinite != null) {
+            throw new InvalidRecordException("jq '" + JqText.abbreviated(source) + "' gave field '" + infinite
+                    + "' an infinite number or NaN, which no column or JSON holds");
+        }
         return Json.toRecord(out);
+    }
+
+    /** The path of the first infinite or NaN number in {@code node} ({@code a.b[2]}), or null: no column holds one. */
+    static String nonFinite(JsonNode node, String path) {
+        if (node.isDouble() || node.isFloat()) {
+            return Double.isFinite(node.doubleValue()) ? null : path;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = nonFinite(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String found = nonFinite(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -124,6 +124,38 @@ class JqStagesTest {
         large.setVariables("{\"limit\": 100}");
         assertThat(large.matches(exchange(record("amount", 100.5)))).isTrue();
         assertThat(large.matches(exchange(record("amount", 99L)))).isFalse();
+
+        // jq's truth: only false and null are false; an object, an empty string, 0 and [] are true
+        JqFilter kept = new JqFilter();
+        kept.setExpression(".meta");
+        assertThat(kept.matches(exchange(record("meta", Map.of("a", 1))))).isTrue();
+        assertThat(kept.matches(exchange(record("meta", Map.of())))).isTrue();
+        assertThat(kept.matches(exchange(record("meta", 0L)))).isTrue();
+        assertThat(kept.matches(exchange(record("meta", "")))).isTrue();
+        assertThat(kept.matches(exchange(record("meta", java.util.List.of())))).isTrue();
+        assertThat(kept.matches(exchange(record("meta", false)))).isFalse();
+        assertThat(kept.matches(exchange(record("other", 1L)))).isFalse();
+    }
+
+    @Test
+    void timestampsWithOffsetsGiveExactDurations() throws Exception {
+        Map<String, Object> out = mapping("""
+                .minutes = (seconds_between(.start; .end) / 60) | .exact = seconds_between(.start; .end)
+                | .day = (.start | epoch_seconds | floor | strftime("%Y-%m-%d")) | .until = (.end | epoch_seconds)""")
+                .apply(record("start", "2026-03-29T01:30:00+01:00", "end", "2026-03-29T03:30:00.125+02:00"));
+
+        assertThat(out.get("exact")).isEqualTo(new BigDecimal("3600.125"));
+        assertThat(out.get("minutes")).isEqualTo(60.00208333333333);
+        assertThat(out.get("day")).isEqualTo("2026-03-29");
+        assertThat(out.get("until")).isEqualTo(new BigDecimal("1774747800.125"));
+    }
+
+    @Test
+    void aRecordWithAnInfiniteNumberIsRefusedWithItsField() {
+        assertThatThrownBy(() -> mapping(".meta.big = 1e1000").apply(record("meta", new HashMap<>())))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("jq '.meta.big = 1e1000' gave field 'meta.big' an infinite number or NaN, which no column "
+                        + "or JSON holds");
     }
 
     @Test
