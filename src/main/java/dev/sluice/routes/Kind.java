@@ -47,6 +47,7 @@ public enum Kind {
     VERSION("a field of the record and column of the table (integer, decimal, timestamp or ISO-8601 text); empty for "
             + "none"),
     UNMAPPED("keep, drop or dead-letter; empty: keep when the table has attributes, else dead-letter"),
+    ROUNDING("half-even or half-up; empty: never round (a value with more decimals than its column is a dead letter)"),
     TOPIC("a Kafka topic: letters, digits, '.', '_', '-'"),
     GROUP("a Kafka consumer group: letters, digits, '.', '_', '-'");
 
@@ -104,6 +105,8 @@ public enum Kind {
             case MODE -> Set.of("insert", "upsert").contains(value) ? null : "'" + value + "' is not insert or upsert";
             case UNMAPPED -> Set.of("", "keep", "drop", "dead-letter").contains(value) ? null : "'" + value
                     + "' is not keep, drop or dead-letter";
+            case ROUNDING -> Set.of("", "half-even", "half-up").contains(value) ? null : "'" + value
+                    + "' is not half-even or half-up";
             case TOPIC, GROUP -> KAFKA_NAME.matcher(value).matches() && !value.equals(".") && !value.equals("..") ? null
                     : "'" + value + "' is not " + description;
         };

@@ -51,7 +51,7 @@ public final class TemplateRoutes extends RouteBuilder {
                 .aggregate(constant("batch")).aggregationStrategy("batch").completionSize("{{batchSize}}")
                 .completionTimeout("{{batchWindow}}");
         batch.to(switch (template.sink()) {
-            case TABLE -> "sluice-table:{{table}}?mode={{mode}}&key={{key}}&unmapped={{unmapped}}&version={{version}}";
+            case TABLE -> "sluice-table:{{table}}?mode={{mode}}&key={{key}}&unmapped={{unmapped}}&version={{version}}&rounding={{rounding}}";
             case TOPIC -> "sluice-topic:{{sinkTopic}}?keyField={{keyField}}";
         });
     }

@@ -55,7 +55,9 @@ public final class Templates {
                 new Parameter("unmapped", Kind.UNMAPPED, "", "fields no column takes"),
                 new Parameter("version", Kind.VERSION, "", "with mode upsert: a record replaces its key's row only when "
                         + "its version is greater (an older one is stale: not written, counted); without it the later "
-                        + "arrival wins"))),
+                        + "arrival wins"),
+                new Parameter("rounding", Kind.ROUNDING, "", "how a value with more decimals than its decimal column "
+                        + "is rounded to the column's scale; empty: never rounded, the record is a dead letter"))),
         TOPIC("topic", "a Kafka topic, keyed by a field", List.of(
                 new Parameter("sinkTopic", Kind.TOPIC, null, "the topic written to"),
                 new Parameter("keyField", Kind.FIELD, null, "the field whose value keys each message, so one key's "

@@ -6,58 +6,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.List;
-
-import dev.sluice.dependency.Database;
 
 /**
  * The sink endpoints a pipeline writes to, read without making them: what {@code validate} checks before anything
- * runs ({@code sluice-table:<table>?mode&key&unmapped}, {@code sluice-topic:<topic>?keyField}).
+ * runs ({@code sluice-table:<table>?mode&key&unmapped&version&rounding}).
  */
 public final class SinkUris {
 
-    private static final List<String> TABLE_OPTIONS = List.of("mode", "key", "unmapped");
-
     private SinkUris() {
-    }
-
-    public static boolean isSink(String uri) {
-        return uri != null && (uri.startsWith(SinkWriters.TABLE_SCHEME + ":")
-                || uri.startsWith(SinkWriters.TOPIC_SCHEME + ":"));
-    }
-
-    /** What is wrong with a sink endpoint's name or options, or null. */
-    public static String problem(String uri) {
-        String path = path(uri);
-        Map<String, String> options = options(uri);
-        if (uri.startsWith(SinkWriters.TABLE_SCHEME + ":")) {
-            try {
-                Database.plainIdentifier(path);
-            } catch (IllegalArgumentException e) {
-                return uri + ": " + e.getMessage();
-            }
-            for (String option : options.keySet()) {
-                if (!TABLE_OPTIONS.contains(option)) {
-                    return uri + ": unknown option " + option + " (a table sink takes " + TABLE_OPTIONS + ")";
-                }
-            }
-            try {
-                tableOptions(uri);
-            } catch (IllegalArgumentException e) {
-                return uri + ": " + e.getMessage();
-            }
-            return null;
-        }
-        if (path.isBlank()) {
-            return uri + ": no topic";
-        }
-        for (String option : options.keySet()) {
-            if (!option.equals("keyField")) {
-                return uri + ": unknown option " + option + " (a topic sink takes keyField)";
-            }
-        }
-        return options.getOrDefault("keyField", "").isBlank() ? uri + ": a topic sink needs keyField, the field that "
-                + "keys each message" : null;
     }
 
     /**
@@ -80,7 +36,8 @@ public final class SinkUris {
 
     private static TableOptions tableOptions(String uri) {
         Map<String, String> options = options(uri);
-        return TableOptions.of(options.get("mode"), options.get("key"), options.get("unmapped"), options.get("version"));
+        return TableOptions.of(options.get("mode"), options.get("key"), options.get("unmapped"), options.get("version"),
+                options.get("rounding"));
     }
 
     private static Map<String, String> options(String uri) {

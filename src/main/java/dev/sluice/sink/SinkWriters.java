@@ -48,7 +48,7 @@ public class SinkWriters {
         event.getCamelContext().addComponent(TABLE_SCHEME,
                 new SinkComponent(this, (table, options) -> new JdbcSink(table,
                         TableOptions.of(options.optional("mode"), options.optional("key"), options.optional("unmapped"),
-                                options.optional("version")),
+                                options.optional("version"), options.optional("rounding")),
                         database)));
         event.getCamelContext().addComponent(TOPIC_SCHEME, new SinkComponent(this,
                 (topic, options) -> config.fixturesDir().isPresent() ? captures.sink(topic, options.take("keyField"))

@@ -2,6 +2,7 @@ package dev.sluice.sink;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -203,6 +204,8 @@ final class TableMapping {
     /** The column (and record field) whose greater value wins an upsert; null: the later arrival wins. */
     private final Column version;
     private final TableOptions.Unmapped unmapped;
+    /** How a decimal column rounds a value with more decimals than its scale; null: it does not, the record fails. */
+    private final RoundingMode rounding;
 
     private TableMapping(String table, String qualifiedName, List<Column> columns, List<String> keys,
             TableOptions options) {
@@ -222,6 +225,7 @@ final class TableMapping {
         this.unmapped = options.unmapped() != null ? options.unmapped()
                 : hasAttributes ? TableOptions.Unmapped.KEEP : TableOptions.Unmapped.DEAD_LETTER;
         this.onConflict = keys.isEmpty() ? "" : " ON CONFLICT DO NOTHING";
+        this.rounding = options.rounding();
     }
 
     /** True when the later record under a key replaces the row. */
@@ -519,7 +523,7 @@ final class TableMapping {
                 case ORIGIN_POSITION -> origin.position();
                 case ORIGIN_HASH -> origin.hash();
                 default -> column.isWrittenAt() ? OffsetDateTime.now(ZoneOffset.UTC)
-                        : columnValue(column, record.get(column.name()));
+                        : columnValue(column, record.get(column.name()), rounding);
             };
         }
         Row row = new Row(shape, values, dropped);
@@ -609,7 +613,8 @@ final class TableMapping {
     }
 
     /** What a column stores for a field's value: null, Long, Double, BigDecimal, Boolean, OffsetDateTime or text. */
-    private static Object columnValue(Column column, Object value) throws InvalidRecordException {
+    private static Object columnValue(Column column, Object value, RoundingMode rounding)
+            throws InvalidRecordException {
         if (value == null) {
             return null;
         }
@@ -625,7 +630,7 @@ final class TableMapping {
                 }
                 yield number;
             }
-            case Types.NUMERIC, Types.DECIMAL -> decimal(column, value);
+            case Types.NUMERIC, Types.DECIMAL -> decimal(column, value, rounding);
             case Types.BOOLEAN, Types.BIT -> {
                 if (!(value instanceof Boolean b)) {
                     throw mismatch(column, value, "a boolean");
@@ -648,8 +653,12 @@ final class TableMapping {
         return text;
     }
 
-    /** A decimal that fits the column's precision and scale as it is: never rounded, never cut. */
-    private static BigDecimal decimal(Column column, Object value) throws InvalidRecordException {
+    /**
+     * A decimal that fits the column's precision and scale as it is, or rounded to its scale when the sink asks for it
+     * ({@code rounding}); never cut.
+     */
+    private static BigDecimal decimal(Column column, Object value, RoundingMode rounding)
+            throws InvalidRecordException {
         BigDecimal decimal;
         try {
             decimal = new BigDecimal(number(column, value).toString());
@@ -657,12 +666,16 @@ final class TableMapping {
             throw mismatch(column, value, "a finite number");
         }
         if (column.boundedDecimal()) {
+            if (rounding != null && decimal.scale() > column.scale()) {
+                decimal = decimal.setScale(column.scale(), rounding);
+            }
             BigDecimal exact = decimal.stripTrailingZeros();
             int scale = Math.max(0, exact.scale());
             int integerDigits = Math.max(0, exact.precision() - exact.scale());
             if (scale > column.scale()) {
                 throw mismatch(column, value, "at most " + column.scale() + " digits after the point (it would be "
-                        + "rounded; Sluice does not round in silence: round it in a stage, e.g. jq's decimal_round)");
+                        + "rounded; Sluice does not round in silence: give the sink rounding: half-even, or round it in a "
+                        + "stage, e.g. jq's decimal_round)");
             }
             if (integerDigits > column.size() - column.scale()) {
                 throw mismatch(column, value, "at most " + (column.size() - column.scale()) + " digits before the point");

@@ -1,8 +1,10 @@
 package dev.sluice.sink;
 
+import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * How a table sink writes, from its endpoint's options: {@code sluice-table:orders?mode=upsert&key=order_id&unmapped=drop}.
@@ -17,8 +19,10 @@ import java.util.Locale;
  * @param version  with {@code upsert}: the field of the record (and column of the table) whose greater value wins; a
  *                 record with a lower version than its key's row is stale (not written, counted); null: the later
  *                 arrival wins
+ * @param rounding how a value with more decimals than its decimal column is rounded to the column's scale; null: never,
+ *                 the record is a dead letter
  */
-public record TableOptions(Mode mode, List<String> key, Unmapped unmapped, String version) {
+public record TableOptions(Mode mode, List<String> key, Unmapped unmapped, String version, RoundingMode rounding) {
 
     public enum Mode {
         INSERT, UPSERT
@@ -28,18 +32,27 @@ public record TableOptions(Mode mode, List<String> key, Unmapped unmapped, Strin
         KEEP, DROP, DEAD_LETTER
     }
 
-    public static final TableOptions DEFAULTS = new TableOptions(Mode.INSERT, List.of(), null, null);
+    public static final TableOptions DEFAULTS = new TableOptions(Mode.INSERT, List.of(), null, null, null);
+
+    private static final Map<String, RoundingMode> ROUNDINGS = Map.of("half-even", RoundingMode.HALF_EVEN,
+            "half-up", RoundingMode.HALF_UP);
 
     /** From the endpoint's option values (null when absent). */
-    static TableOptions of(String mode, String key, String unmapped, String version) {
+    static TableOptions of(String mode, String key, String unmapped, String version, String rounding) {
         mode = blankToNull(mode);
         key = blankToNull(key);
         unmapped = blankToNull(unmapped);
         version = blankToNull(version);
+        rounding = blankToNull(rounding);
+        if (rounding != null && !ROUNDINGS.containsKey(rounding.trim())) {
+            throw new IllegalArgumentException("sluice-table option rounding=" + rounding + " is none of "
+                    + ROUNDINGS.keySet().stream().sorted().toList());
+        }
         TableOptions options = new TableOptions(
                 mode == null ? Mode.INSERT : parse(Mode.class, "mode", mode),
                 key == null ? List.of() : Arrays.stream(key.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList(),
-                unmapped == null ? null : parse(Unmapped.class, "unmapped", unmapped), version == null ? null : version.trim());
+                unmapped == null ? null : parse(Unmapped.class, "unmapped", unmapped), version == null ? null : version.trim(),
+                rounding == null ? null : ROUNDINGS.get(rounding.trim()));
         if (options.version() != null && options.mode() != Mode.UPSERT) {
             throw new IllegalArgumentException("sluice-table option version=" + version + " needs mode=upsert: an insert "
                     + "never replaces a row");

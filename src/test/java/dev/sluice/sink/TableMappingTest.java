@@ -168,6 +168,49 @@ class TableMappingTest {
         }
     }
 
+    /** rounding: the sink rounds to the column's scale only when asked, as asked; the precision still holds. */
+    @ParameterizedTest
+    @ValueSource(strings = { "h2", "postgresql" })
+    void aSinkRoundsOnlyWhenItIsAskedTo(String database) throws Exception {
+        try (Connection connection = connect(database)) {
+            execute(connection, "DROP TABLE IF EXISTS tm_round", "CREATE TABLE tm_round (id VARCHAR(5) PRIMARY KEY, "
+                    + "fee NUMERIC(12,2), n INTEGER)");
+            Map<String, String> stored = new LinkedHashMap<>();
+            for (String rounding : List.of("half-even", "half-up")) {
+                TableMapping mapping = TableMapping.read(connection, "tm_round",
+                        TableOptions.of(null, null, null, null, rounding));
+                connection.setAutoCommit(false);
+                try (RowWriter writer = RowWriter.open(connection, mapping, true)) {
+                    writer.add(mapping.row(row("id", "a", "fee", new BigDecimal("1.235")), origin));
+                    writer.add(mapping.row(row("id", "b", "fee", new BigDecimal("1.225")), origin));
+                    writer.add(mapping.row(row("id", "c", "fee", 0.125), origin));
+                    writer.add(mapping.row(row("id", "d", "fee", new BigDecimal("-2.5")), origin));
+                    writer.write();
+                }
+                connection.commit();
+                connection.setAutoCommit(true);
+                for (List<String> row : rows(connection, "SELECT id, fee FROM tm_round ORDER BY id")) {
+                    stored.put(rounding + " " + row.get(0), row.get(1));
+                }
+                execute(connection, "DELETE FROM tm_round");
+                // rounded to the scale, the value must still fit the precision; and only decimal columns round
+                assertThatThrownBy(() -> mapping.row(row("id", "e", "fee", new BigDecimal("9999999999.995")), origin))
+                        .hasMessage("field fee → column fee numeric(12,2) needs at most 10 digits before the point, "
+                                + "got 9999999999.995");
+                assertThatThrownBy(() -> mapping.row(row("id", "e", "n", new BigDecimal("1.5")), origin))
+                        .hasMessageContaining("needs an integer, got 1.5");
+            }
+            assertThat(stored).containsExactly(
+                    Map.entry("half-even a", "1.24"), Map.entry("half-even b", "1.22"), Map.entry("half-even c", "0.12"),
+                    Map.entry("half-even d", "-2.50"),
+                    Map.entry("half-up a", "1.24"), Map.entry("half-up b", "1.23"), Map.entry("half-up c", "0.13"),
+                    Map.entry("half-up d", "-2.50"));
+            assertThatThrownBy(() -> TableOptions.of(null, null, null, null, "ceiling"))
+                    .hasMessage("sluice-table option rounding=ceiling is none of [half-even, half-up]");
+            execute(connection, "DROP TABLE tm_round");
+        }
+    }
+
     @SafeVarargs
     private void write(Connection connection, String table, Map<String, Object>... records) throws Exception {
         TableMapping mapping = TableMapping.read(connection, table);

@@ -112,7 +112,7 @@ class TableModesTest {
     @ValueSource(strings = { "h2", "postgresql" })
     void upsertReplacesTheRowOfAKeyAndTheLaterRecordOfABatchWins(String database) throws Exception {
         open(database, "orders");
-        TableMapping mapping = TableMapping.read(connection, "orders", TableOptions.of("upsert", null, null, null));
+        TableMapping mapping = TableMapping.read(connection, "orders", TableOptions.of("upsert", null, null, null, null));
         Map<String, Object> first = order("o-1", "open", "10.10");
 
         assertThat(write(mapping, List.of(first, order("o-2", "open", "5")))).isEqualTo(new RowWriter.Outcome(2, 0, 0, List.of()));
@@ -155,7 +155,7 @@ class TableModesTest {
     @ValueSource(strings = { "h2", "postgresql" })
     void aVersionedUpsertKeepsTheGreatestVersionWhateverTheOrder(String database) throws Exception {
         open(database, "sessions");
-        TableMapping mapping = TableMapping.read(connection, "sessions", TableOptions.of("upsert", null, null, "version"));
+        TableMapping mapping = TableMapping.read(connection, "sessions", TableOptions.of("upsert", null, null, "version", null));
         for (List<Integer> order : permutations(List.of(1, 2, 3, 4))) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("DELETE FROM sessions");
@@ -199,16 +199,16 @@ class TableModesTest {
     void timestampVersionsCompareAsInstants(String database) throws Exception {
         versionType = "TIMESTAMP WITH TIME ZONE";
         open(database, "sessions");
-        TableMapping mapping = TableMapping.read(connection, "sessions", TableOptions.of("upsert", null, null, "version"));
+        TableMapping mapping = TableMapping.read(connection, "sessions", TableOptions.of("upsert", null, null, "version", null));
         write(mapping, List.of(session("s-1", "2026-12-01T12:00:00+02:00", "2"))); // 10:00Z
         RowWriter.Outcome older = write(mapping, List.of(session("s-1", "2026-12-01T10:30:00+05:00", "1"))); // 05:30Z
         RowWriter.Outcome newer = write(mapping, List.of(session("s-1", "2026-12-01T10:30:00Z", "3")));
         assertThat(older.stale()).isEqualTo(1);
         assertThat(newer.updated()).isEqualTo(1);
         assertThat(rows("SELECT kwh FROM sessions")).containsExactly("3.000");
-        assertThatThrownBy(() -> TableOptions.of("insert", null, null, "version"))
+        assertThatThrownBy(() -> TableOptions.of("insert", null, null, "version", null))
                 .hasMessageContaining("needs mode=upsert");
-        assertThatThrownBy(() -> TableMapping.read(connection, "sessions", TableOptions.of("upsert", null, null, "nope")))
+        assertThatThrownBy(() -> TableMapping.read(connection, "sessions", TableOptions.of("upsert", null, null, "nope", null)))
                 .hasMessageContaining("has version=nope, which is not a column of the table");
     }
 
@@ -217,7 +217,7 @@ class TableModesTest {
     @ValueSource(strings = { "h2", "postgresql" })
     void writtenAtIsAlwaysSluicesOwnTime(String database) throws Exception {
         open(database, "stamped");
-        TableMapping mapping = TableMapping.read(connection, "stamped", TableOptions.of("upsert", null, null, null));
+        TableMapping mapping = TableMapping.read(connection, "stamped", TableOptions.of("upsert", null, null, null, null));
         java.time.Instant before = java.time.Instant.now().minusSeconds(1);
         write(mapping, List.of(Map.of("id", "s-1", "written_at", "1999-01-01T00:00:00Z"), Map.of("id", "s-2")));
         java.time.Instant after = java.time.Instant.now().plusSeconds(1);
@@ -240,7 +240,7 @@ class TableModesTest {
     @ValueSource(strings = { "h2", "postgresql" })
     void anUpsertCountsNewRowsUpdatesAndReplaysApart(String database) throws Exception {
         open(database, "orders");
-        TableMapping mapping = TableMapping.read(connection, "orders", TableOptions.of("upsert", null, null, null));
+        TableMapping mapping = TableMapping.read(connection, "orders", TableOptions.of("upsert", null, null, null, null));
         Map<String, Object> paid = order("o-1", "paid", "99.99");
         write(mapping, List.of(paid));
         line = 0; // the same record from the same place: a replay
@@ -256,7 +256,7 @@ class TableModesTest {
     @ValueSource(strings = { "h2", "postgresql" })
     void aBatchWithTwoVersionsOfAKeyCountsAsIfWrittenInOrder_onBothDatabases(String database) throws Exception {
         open(database, "orders");
-        TableMapping mapping = TableMapping.read(connection, "orders", TableOptions.of("upsert", null, null, null));
+        TableMapping mapping = TableMapping.read(connection, "orders", TableOptions.of("upsert", null, null, null, null));
         List<Map<String, Object>> file = List.of(order("o-1", "open", "10"), order("o-2", "open", "2"),
                 order("o-1", "paid", "10"));
 
@@ -289,7 +289,7 @@ class TableModesTest {
     @ValueSource(strings = { "h2", "postgresql" })
     void upsertOnAnotherUniqueKeyLeavesTheIdentityToTheDatabase(String database) throws Exception {
         open(database, "accounts");
-        TableMapping mapping = TableMapping.read(connection, "accounts", TableOptions.of("upsert", "email", "drop", null));
+        TableMapping mapping = TableMapping.read(connection, "accounts", TableOptions.of("upsert", "email", "drop", null, null));
         write(mapping, List.of(Map.of("email", "a@x", "name", "Ann", "plan", "free")));
 
         RowWriter.Outcome outcome = write(mapping, List.of(Map.of("email", "a@x", "name", "Ann B")));
@@ -310,10 +310,10 @@ class TableModesTest {
         assertThat(rows("SELECT email, attributes FROM accounts")).singleElement().satisfies(row -> assertThat(row)
                 .startsWith("a@x|").contains("\"plan\"").contains("\"free\"").contains("\"seats\"").contains("3"));
 
-        TableMapping drop = TableMapping.read(connection, "accounts", TableOptions.of(null, null, "drop", null));
+        TableMapping drop = TableMapping.read(connection, "accounts", TableOptions.of(null, null, "drop", null, null));
         assertThat(drop.row(record, origin(record)).dropped()).containsExactlyInAnyOrder("plan", "seats");
 
-        TableMapping refuse = TableMapping.read(connection, "accounts", TableOptions.of(null, null, "dead-letter", null));
+        TableMapping refuse = TableMapping.read(connection, "accounts", TableOptions.of(null, null, "dead-letter", null, null));
         assertThatThrownBy(() -> refuse.row(record, origin(record))).isInstanceOf(InvalidRecordException.class)
                 .hasMessageMatching("fields \\[(plan, seats|seats, plan)\\] have no column in table accounts .*");
     }
@@ -322,12 +322,12 @@ class TableModesTest {
     @ValueSource(strings = { "h2", "postgresql" })
     void optionsThatCannotWorkOnTheTableAreRefusedWithTheReason(String database) throws Exception {
         open(database, "orders");
-        assertThatThrownBy(() -> TableMapping.read(connection, "orders", TableOptions.of("upsert", "customer", null, null)))
+        assertThatThrownBy(() -> TableMapping.read(connection, "orders", TableOptions.of("upsert", "customer", null, null, null)))
                 .hasMessage("sink sluice-table:orders has key=customer, which is not a column of the table");
-        assertThatThrownBy(() -> TableMapping.read(connection, "orders", TableOptions.of(null, null, "keep", null)))
+        assertThatThrownBy(() -> TableMapping.read(connection, "orders", TableOptions.of(null, null, "keep", null, null)))
                 .hasMessage("sink sluice-table:orders?unmapped=keep needs a column attributes (JSON or text) to keep "
                         + "the fields no column takes");
-        assertThatThrownBy(() -> TableOptions.of("merge", null, null, null))
+        assertThatThrownBy(() -> TableOptions.of("merge", null, null, null, null))
                 .hasMessage("sluice-table option mode=merge is none of [insert, upsert]");
     }
 }
