@@ -47,8 +47,10 @@ final class ValidateCommand {
         SmallRyeConfig settings = Settings.load();
         SluiceConfig config = settings.getConfigMapping(SluiceConfig.class);
         Path routes = Path.of(dir != null ? dir : config.routesDir());
-        PipelineCheck.Result result = RoutesGuard.check(config, name -> settings.getRawValue(name), routes);
+        PipelineCheck.Result result = RoutesGuard.check(config, name -> settings.getRawValue(name),
+                settings.getPropertyNames(), routes);
         List<String> problems = new ArrayList<>(result.problems().stream().map(Object::toString).toList());
+        problems.addAll(result.unreadSettings());
         if (connect && problems.isEmpty()) {
             problems.addAll(connected(config, result));
         }

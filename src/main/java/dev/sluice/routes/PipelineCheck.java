@@ -6,6 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import java.util.Locale;
+import java.util.HashSet;
+import java.util.HashMap;
 import java.util.function.Function;
 
 import dev.sluice.config.SluiceConfig;
@@ -27,10 +32,11 @@ public final class PipelineCheck {
 
     /**
      * What a check found: the problems, and when there are none the set, one line per pipeline, the sinks they write
-     * to, whether any uses Kafka, and warnings (what works but may not do what its author means).
+     * to, whether any uses Kafka, warnings (what works but may not do what its author means) and settings set for a
+     * pipeline of these files that nothing reads (a misspelt key: {@code validate} fails on them, start-up warns).
      */
     public record Result(List<Problem> problems, RouteSet set, List<String> pipelines, List<String> sinks,
-            boolean usesKafka, List<String> warnings) {
+            boolean usesKafka, List<String> warnings, List<String> unreadSettings) {
         public boolean clean() {
             return problems.isEmpty();
         }
@@ -38,15 +44,19 @@ public final class PipelineCheck {
 
     private final SluiceConfig config;
     private final Function<String, String> settings;
+    private final Iterable<String> names;
     private final ApplicationBeans application;
 
     /**
      * @param settings    a setting's value by key, or null when it is not set
+     * @param names       the names of the settings that are set (environment variables as they are spelt)
      * @param application the application's named beans (inside the service: its registry)
      */
-    public PipelineCheck(SluiceConfig config, Function<String, String> settings, ApplicationBeans application) {
+    public PipelineCheck(SluiceConfig config, Function<String, String> settings, Iterable<String> names,
+            ApplicationBeans application) {
         this.config = config;
         this.settings = settings;
+        this.names = names;
         this.application = application;
     }
 
@@ -71,7 +81,11 @@ public final class PipelineCheck {
     Result check(Path dir, List<Path> files) {
         Kind.Context context = new Kind.Context(FileRoots.of(config.security().fileRoots()),
                 config.fixturesDir().isPresent());
-        RouteSet.Read read = RouteSet.read(files, settings, context, application);
+        Set<String> keysRead = new HashSet<>();
+        RouteSet.Read read = RouteSet.read(files, key -> {
+            keysRead.add(key);
+            return settings.apply(key);
+        }, context, application);
         List<Problem> problems = new ArrayList<>(read.problems());
         if (problems.isEmpty()) {
             problems.addAll(installed(read.set()));
@@ -86,10 +100,11 @@ public final class PipelineCheck {
             return failed(problems);
         }
         RouteSet set = read.set();
+        List<String> warnings = new ArrayList<>();
+        List<String> unread = unread(set, keysRead, warnings);
         List<String> lines = new ArrayList<>();
         List<String> sinks = new ArrayList<>();
         boolean kafka = false;
-        List<String> warnings = new ArrayList<>();
         for (Pipeline pipeline : set.pipelines().values()) {
             if (pipeline.template().sink() == Templates.Sink.TABLE && "upsert".equals(pipeline.parameters().get("mode"))
                     && java.util.Objects.toString(pipeline.parameters().get("version"), "").isBlank()) {
@@ -106,11 +121,57 @@ public final class PipelineCheck {
         }
         lines.sort(null);
         warnings.sort(null);
-        return new Result(List.of(), set, List.copyOf(lines), List.copyOf(sinks), kafka, List.copyOf(warnings));
+        return new Result(List.of(), set, List.copyOf(lines), List.copyOf(sinks), kafka, List.copyOf(warnings),
+                unread);
     }
 
     private static Result failed(List<Problem> problems) {
-        return new Result(List.copyOf(problems), null, List.of(), List.of(), false, List.of());
+        return new Result(List.copyOf(problems), null, List.of(), List.of(), false, List.of(), List.of());
+    }
+
+    /** The settings Sluice reads for every pipeline, besides what its routes file reads: {@code <id>.<name>}. */
+    private static final List<String> PIPELINE_SETTINGS = List.of("done-dir", "error-dir", "batch-bytes");
+
+    /**
+     * The settings under {@code sluice.pipelines.<id>.} of a pipeline of these files that neither a placeholder nor
+     * Sluice reads, compared as environment variables are spelt ({@code SLUICE_PIPELINES_<ID>_INPUT_DIR} is
+     * {@code sluice.pipelines.<id>.input-dir}), each with what the pipeline's placeholders do read. A setting for no
+     * pipeline of these files goes to {@code unknown}: the same settings may serve other routes files.
+     */
+    private List<String> unread(RouteSet set, Set<String> read, List<String> unknown) {
+        Map<String, String> readByEnvName = new HashMap<>();
+        for (String pipeline : set.pipelines().keySet()) {
+            PIPELINE_SETTINGS.forEach(name -> read.add("sluice.pipelines." + pipeline + "." + name));
+        }
+        read.forEach(key -> readByEnvName.put(envName(key), key));
+        List<String> unread = new ArrayList<>();
+        for (String name : names) {
+            String env = envName(name);
+            if (!env.startsWith("SLUICE_PIPELINES_") || readByEnvName.containsKey(env)) {
+                continue;
+            }
+            // the pipeline whose prefix is the longest that fits: orders-eu before orders
+            String owner = set.pipelines().keySet().stream()
+                    .filter(pipeline -> env.startsWith(envName("sluice.pipelines." + pipeline + ".")))
+                    .max(Comparator.comparingInt(String::length)).orElse(null);
+            if (owner == null) {
+                unknown.add("setting " + name + " is for no pipeline of the routes files (they have "
+                        + set.pipelines().keySet().stream().sorted().toList() + ")");
+                continue;
+            }
+            String prefix = envName("sluice.pipelines." + owner + ".");
+            List<String> pipelineReads = read.stream().filter(key -> envName(key).startsWith(prefix))
+                    .filter(key -> PIPELINE_SETTINGS.stream().noneMatch(key::endsWith)).sorted().toList();
+            unread.add("setting " + name + " is set for pipeline " + owner + " but nothing reads it: a misspelt key? "
+                    + "Its routes file reads " + (pipelineReads.isEmpty() ? "no setting"
+                            : String.join(", ", pipelineReads)) + "; Sluice reads " + PIPELINE_SETTINGS);
+        }
+        unread.sort(null);
+        return List.copyOf(unread);
+    }
+
+    private static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
     /** The set installed, as start-up installs it, into a Camel context that never starts. */

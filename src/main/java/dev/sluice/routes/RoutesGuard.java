@@ -58,9 +58,9 @@ public class RoutesGuard {
     }
 
     /** Every check of the routes files in {@code dir}, as start-up makes them: what {@code validate} runs. */
-    public static PipelineCheck.Result check(SluiceConfig config, Function<String, String> settings, Path dir)
-            throws IOException {
-        return new PipelineCheck(config, settings, ApplicationBeans.SLUICE).check(dir);
+    public static PipelineCheck.Result check(SluiceConfig config, Function<String, String> settings,
+            Iterable<String> names, Path dir) throws IOException {
+        return new PipelineCheck(config, settings, names, ApplicationBeans.SLUICE).check(dir);
     }
 
     /** Checks the routes files before anything is configured: a broken one stops the start here. */
@@ -89,6 +89,7 @@ public class RoutesGuard {
                             .toList()));
         }
         result.warnings().forEach(warning -> LOG.warn(warning));
+        result.unreadSettings().forEach(unread -> LOG.warn(unread));
         checked = result.set();
     }
 
@@ -113,7 +114,7 @@ public class RoutesGuard {
     PipelineCheck.Result current() {
         try {
             return new PipelineCheck(config, key -> settings.getOptionalValue(key, String.class).orElse(null),
-                    application()).check(Path.of(config.routesDir()));
+                    settings.getPropertyNames(), application()).check(Path.of(config.routesDir()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

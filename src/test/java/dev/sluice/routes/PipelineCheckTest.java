@@ -105,4 +105,42 @@ class PipelineCheckTest {
 
         assertThat(result.pipelines()).contains("orders: file:target/o/in → sluice-table:orders");
     }
+
+    /**
+     * A setting for a pipeline that nothing reads is a misspelt key (in the setting or in the placeholder, whose
+     * default then hides it), whether set as a property or as an environment variable; one for a pipeline the files
+     * do not have is a warning.
+     */
+    @Test
+    void aSettingNothingReadsIsNamedWithWhatIsRead() throws Exception {
+        Files.writeString(dir.resolve("x.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: files-to-table
+                    routeId: x-orders
+                    parameters:
+                      - name: inputDir
+                        value: "{{sluice.pipelines.x-orders.input-dri:target/x/in}}"
+                      - name: table
+                        value: orders
+                      - name: batchSize
+                        value: "{{sluice.pipelines.x-orders.batch-size:100}}"
+                """);
+        PipelineCheck.Result result = RoutesTesting.check(Map.of(
+                "sluice.pipelines.x-orders.input-dir", "target/y/in",
+                "SLUICE_PIPELINES_X_ORDERS_BATCH_SIZE", "50",
+                "SLUICE_PIPELINES_X_ORDERS_BATCH_SISE", "50",
+                "sluice.pipelines.x-orders.done-dir", "../finished",
+                "sluice.pipelines.y.input-dir", "target/y")).check(dir);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.unreadSettings()).containsExactly(
+                "setting SLUICE_PIPELINES_X_ORDERS_BATCH_SISE is set for pipeline x-orders but nothing reads it: a "
+                        + "misspelt key? Its routes file reads sluice.pipelines.x-orders.batch-size, "
+                        + "sluice.pipelines.x-orders.input-dri; Sluice reads [done-dir, error-dir, batch-bytes]",
+                "setting sluice.pipelines.x-orders.input-dir is set for pipeline x-orders but nothing reads it: a "
+                        + "misspelt key? Its routes file reads sluice.pipelines.x-orders.batch-size, "
+                        + "sluice.pipelines.x-orders.input-dri; Sluice reads [done-dir, error-dir, batch-bytes]");
+        assertThat(result.warnings()).contains("setting sluice.pipelines.y.input-dir is for no pipeline of the routes "
+                + "files (they have [x-orders])");
+    }
 }

@@ -20,6 +20,7 @@ final class RoutesTesting {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(SluiceConfig.class).withDefaultValues(all)
                 .build();
         return new PipelineCheck(config.getConfigMapping(SluiceConfig.class),
-                key -> config.getOptionalValue(key, String.class).orElse(null), ApplicationBeans.SLUICE);
+                key -> config.getOptionalValue(key, String.class).orElse(null), config.getPropertyNames(),
+                ApplicationBeans.SLUICE);
     }
 }
