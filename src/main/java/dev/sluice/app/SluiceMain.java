@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.sluice.config.ConfigurationException;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.ops.PasswordHash;
 import dev.sluice.ops.PipelineReport;
@@ -31,7 +32,9 @@ import jakarta.inject.Inject;
  * <li>{@code dead-letters list|show|replay <pipeline>}: a running service's dead letters, through its API
  * ({@link DeadLettersCommand}); nothing is started.</li>
  * </ul>
- * Any other word, or {@code --help}, prints the usage and exits 2 without starting anything.
+ * Any other word, or {@code --help}, prints the usage and exits 2 without starting anything. A start ended by a
+ * fault of the configuration ({@link ConfigurationException}: a routes file with a problem, a missing migrations
+ * directory, ...) exits 2 with the reason, any other failed start 1.
  *
  * <p>
  * It is the entry point of Sluice's own jar through {@code quarkus.package.main-class}, not a {@code @QuarkusMain}:
@@ -81,14 +84,14 @@ public class SluiceMain implements QuarkusApplication {
     public static void main(String... args) throws Exception {
         String command = args.length == 0 ? "serve" : args[0];
         switch (command) {
-            case "serve", "run-once", "demo" -> Quarkus.run(SluiceMain.class, args);
+            case "serve", "run-once", "demo" -> Quarkus.run(SluiceMain.class, SluiceMain::exit, args);
             case "credentials" -> System.exit(credentials(args));
             case "sql" -> System.exit(SqlCommand.run(args));
             case "validate" -> System.exit(ValidateCommand.run(args));
             case "dead-letters" -> System.exit(DeadLettersCommand.run(args));
             case "test" -> {
                 fixtureSettings(args);
-                Quarkus.run(SluiceMain.class, args);
+                Quarkus.run(SluiceMain.class, SluiceMain::exit, args);
             }
             default -> {
                 if (!command.equals("--help")) {
@@ -98,6 +101,16 @@ public class SluiceMain implements QuarkusApplication {
                 System.exit(2);
             }
         }
+    }
+
+    /** Exit code 2 with the reason when a configuration fault ended the start, else the code Quarkus gives. */
+    private static void exit(int code, Throwable failure) {
+        ConfigurationException fault = ConfigurationException.in(failure);
+        if (fault != null) {
+            System.err.println("Sluice does not start, its configuration has a fault: " + fault.getMessage());
+            System.exit(ConfigurationException.EXIT_CODE);
+        }
+        System.exit(code);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.time.Duration;
 
 import java.util.regex.Pattern;
 
+import dev.sluice.config.ConfigurationException;
 import dev.sluice.config.SluiceConfig;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
@@ -205,7 +206,7 @@ public class Database {
         if (url.startsWith("jdbc:postgresql:")) {
             return "postgresql";
         }
-        throw new IllegalStateException("sluice.db.url " + url.replaceFirst("\\?.*", "")
+        throw new ConfigurationException("sluice.db.url " + url.replaceFirst("\\?.*", "")
                 + " is neither PostgreSQL (jdbc:postgresql:) nor H2 (jdbc:h2:), the databases Sluice writes to");
     }
 

@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.sluice.config.ConfigurationException;
+
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jboss.logging.Logger;
@@ -34,7 +36,7 @@ final class Migrations {
         if (userDir.isPresent()) {
             Path dir = userDir.get().toAbsolutePath().normalize();
             if (!Files.isDirectory(dir)) {
-                throw new IllegalStateException("sluice.db.migrations-dir " + dir + " is not a directory");
+                throw new ConfigurationException("sluice.db.migrations-dir " + dir + " is not a directory");
             }
             Path own = dir.resolve(vendor);
             migrate(dataSource, USER_HISTORY, "filesystem:" + (Files.isDirectory(own) ? own : dir));

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 
+import dev.sluice.config.ConfigurationException;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.source.HttpSpools;
 import dev.sluice.stage.JsonRecordParser;
@@ -66,12 +67,12 @@ public class RoutesGuard {
     /** Checks the routes files before anything is configured: a broken one stops the start here. */
     void check(@Observes BeforeConfigure event) throws Exception {
         if (settings.getOptionalValue("camel.main.routes-reload-enabled", Boolean.class).orElse(false)) {
-            throw new IllegalStateException("camel.main.routes-reload-enabled reloads routes files unchecked: use "
+            throw new ConfigurationException("camel.main.routes-reload-enabled reloads routes files unchecked: use "
                     + "sluice.routes-reload=true instead (docs/security.md)");
         }
         String pattern = settings.getOptionalValue("camel.main.routes-include-pattern", String.class).orElse("");
         if (pattern.contains("file:")) {
-            throw new IllegalStateException("camel.main.routes-include-pattern=" + pattern + " would load routes files "
+            throw new ConfigurationException("camel.main.routes-include-pattern=" + pattern + " would load routes files "
                     + "unchecked: put them in sluice.routes-dir instead (docs/security.md)");
         }
         camel = event.getCamelContext();
@@ -84,7 +85,7 @@ public class RoutesGuard {
         PipelineCheck.Result result = current();
         if (!result.clean()) {
             result.problems().forEach(problem -> LOG.error(problem));
-            throw new IllegalStateException("The routes files have " + result.problems().size() + " problem(s), Sluice "
+            throw new ConfigurationException("The routes files have " + result.problems().size() + " problem(s), Sluice "
                     + "does not start:\n  " + String.join("\n  ", result.problems().stream().map(Object::toString)
                             .toList()));
         }

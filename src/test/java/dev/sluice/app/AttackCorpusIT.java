@@ -109,7 +109,7 @@ class AttackCorpusIT {
 
         assertThat(validate.exitCode()).as(validate.stdout()).isEqualTo(1);
         assertThat(validate.stdout()).contains(expected.size() + " problem(s) in");
-        assertThat(start.exitCode()).as(start.stdout()).isNotZero();
+        assertThat(start.exitCode()).as(start.stdout()).isEqualTo(2);
         assertThat(start.stdout() + start.stderr()).contains("The routes files have " + expected.size()
                 + " problem(s), Sluice does not start");
         for (AttackCorpusTest.Expected each : expected) {

@@ -131,6 +131,25 @@ class RunOnceIT {
         assertThat(PipelineFiles.deadLetters(work.resolve("data/dlq/robot-telemetry-etl.jsonl"))).isEmpty();
     }
 
+    /** A fault of the configuration ends the start with exit code 2 and the reason, never a retry. */
+    @Test
+    void runOnce_exitsTwoWithTheReasonOnAConfigurationFault() throws Exception {
+        SluiceProcess.Result noMigrations = new SluiceProcess(work)
+                .env("SLUICE_DB_MIGRATIONS_DIR", work.resolve("no-such-dir").toString())
+                .run(Duration.ofMinutes(2), "run-once");
+        assertThat(noMigrations.exitCode()).as(noMigrations.stderr()).isEqualTo(2);
+        assertThat(noMigrations.stderr()).contains("Sluice does not start, its configuration has a fault: "
+                + "sluice.db.migrations-dir " + work.resolve("no-such-dir").toAbsolutePath() + " is not a directory");
+
+        Path routes = Files.createDirectories(work.resolve("routes"));
+        Files.copy(Path.of("src/test/resources/broken/bad-jq.yaml"), routes.resolve("bad-jq.yaml"));
+        SluiceProcess.Result badJq = new SluiceProcess(work).env("SLUICE_ROUTES_DIR", routes.toString())
+                .run(Duration.ofMinutes(2), "run-once");
+        assertThat(badJq.exitCode()).as(badJq.stderr()).isEqualTo(2);
+        assertThat(badJq.stderr()).contains("Sluice does not start, its configuration has a fault: The routes files "
+                + "have 1 problem(s)").contains("bad-jq.yaml:8:");
+    }
+
     private static long count(String url) throws Exception {
         try (Connection connection = DriverManager.getConnection(url);
                 ResultSet rs = connection.createStatement().executeQuery("SELECT COUNT(*) FROM robot_telemetry")) {
