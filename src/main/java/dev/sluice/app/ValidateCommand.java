@@ -6,6 +6,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.LinkedHashSet;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -52,7 +54,7 @@ final class ValidateCommand {
         List<String> problems = new ArrayList<>(result.problems().stream().map(Object::toString).toList());
         problems.addAll(result.unreadSettings());
         if (connect && problems.isEmpty()) {
-            problems.addAll(connected(config, result));
+            problems.addAll(connected(config, settings, result));
         }
         if (!problems.isEmpty()) {
             problems.forEach(System.out::println);
@@ -67,7 +69,7 @@ final class ValidateCommand {
     }
 
     /** The database and brokers the pipelines need, as they are now. */
-    private static List<String> connected(SluiceConfig config, PipelineCheck.Result result) {
+    private static List<String> connected(SluiceConfig config, SmallRyeConfig settings, PipelineCheck.Result result) {
         List<String> problems = new ArrayList<>();
         List<String> tables = result.sinks().stream().filter(s -> s.startsWith("sluice-table:")).toList();
         if (!tables.isEmpty()) {
@@ -86,14 +88,27 @@ final class ValidateCommand {
             }
         }
         if (result.usesKafka()) {
-            Properties properties = new Properties();
-            properties.putAll(KafkaProducers.security(config.kafka()));
-            properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-            properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-            try (Admin admin = Admin.create(properties)) {
-                admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                problems.add("brokers " + config.kafka().bootstrapServers() + " do not answer within 10 s: " + e);
+            // the brokers as the pipelines' consumers (camel.component.kafka.brokers) and Sluice's producers see them
+            Set<String> brokers = new LinkedHashSet<>();
+            brokers.add(settings.getOptionalValue("camel.component.kafka.brokers", String.class)
+                    .orElse(config.kafka().bootstrapServers()));
+            brokers.add(config.kafka().bootstrapServers());
+            for (String servers : brokers) {
+                Properties properties = new Properties();
+                properties.putAll(KafkaProducers.security(config.kafka()));
+                properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+                // the API timeout may not be below the request timeout (30 s by default): the client refuses to start
+                properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+                properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+                try (Admin admin = Admin.create(properties)) {
+                    admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    Throwable cause = e;
+                    while (cause.getCause() != null && cause.getCause() != cause) {
+                        cause = cause.getCause();
+                    }
+                    problems.add("brokers " + servers + " do not answer within 10 s: " + cause);
+                }
             }
         }
         return problems;

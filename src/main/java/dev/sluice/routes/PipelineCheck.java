@@ -212,7 +212,7 @@ public final class PipelineCheck {
         return switch (pipeline.template().sink()) {
             case TABLE -> "sluice-table:" + parameters.get("table") + "?mode=" + parameters.get("mode") + "&key="
                     + parameters.get("key") + "&unmapped=" + parameters.get("unmapped") + "&version="
-                    + parameters.get("version");
+                    + parameters.get("version") + "&rounding=" + parameters.get("rounding");
             case TOPIC -> "sluice-topic:" + parameters.get("sinkTopic") + "?keyField=" + parameters.get("keyField");
         };
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.sluice.kafka.KafkaClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,34 @@ class FixtureTestsIT {
                   table orders: unexpected row {"order_id":"o-1","customer_id":"c-001","amount":"130.00","currency":"USD","amount_eur":"119.60","tier":"silver"}
                   filtered: expected 2, got 1
                 """).contains("5 passed, 1 failed");
+    }
+
+    /**
+     * validate --connect asks the brokers the pipelines' consumers use (camel.component.kafka.brokers, which defaults
+     * to sluice.kafka.bootstrap-servers) and the database; and a pipeline's setting nothing reads fails validate.
+     */
+    @Test
+    void validateConnectAsksWhatThePipelinesUse() throws Exception {
+        SluiceProcess.Result up = new SluiceProcess(work).env("SLUICE_KAFKA_BOOTSTRAP_SERVERS", KafkaClient.BOOTSTRAP)
+                .run(Duration.ofMinutes(1), "validate", SluiceProcess.ROUTES.toString(), "--connect");
+        // a fresh embedded database has no tables before the service's migrations; the broker answers
+        assertThat(up.stdout()).as(up.stdout()).contains("database: sluice-table:orders").doesNotContain("brokers");
+
+        SluiceProcess.Result consumersElsewhere = new SluiceProcess(work)
+                .env("SLUICE_KAFKA_BOOTSTRAP_SERVERS", KafkaClient.BOOTSTRAP)
+                .env("CAMEL_COMPONENT_KAFKA_BROKERS", "127.0.0.1:1")
+                .run(Duration.ofMinutes(1), "validate", SluiceProcess.ROUTES.toString(), "--connect");
+        assertThat(consumersElsewhere.exitCode()).isEqualTo(1);
+        assertThat(consumersElsewhere.stdout()).contains("brokers 127.0.0.1:1 do not answer within 10 s")
+                .doesNotContain("brokers " + KafkaClient.BOOTSTRAP);
+
+        SluiceProcess.Result misspelt = new SluiceProcess(work)
+                .env("SLUICE_PIPELINES_ORDERS_INPUT_DIRS", "data/orders/elsewhere")
+                .run(Duration.ofMinutes(1), "validate", SluiceProcess.ROUTES.toString());
+        assertThat(misspelt.exitCode()).isEqualTo(1);
+        assertThat(misspelt.stdout()).contains("setting SLUICE_PIPELINES_ORDERS_INPUT_DIRS is set for pipeline orders "
+                + "but nothing reads it: a misspelt key? Its routes file reads sluice.pipelines.orders.batch-size, "
+                + "sluice.pipelines.orders.batch-window, sluice.pipelines.orders.input-dir");
     }
 
     @Test
