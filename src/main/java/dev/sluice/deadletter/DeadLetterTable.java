@@ -109,8 +109,8 @@ final class DeadLetterTable {
         }
     }
 
-    /** A replay outcome that leaves nothing to do. */
-    private static final String RESOLVED = " WHERE outcome IN ('written', 'filtered')";
+    /** A replay outcome that leaves nothing to do: the record is in the table (or its newer version is), or filtered. */
+    private static final String RESOLVED = " WHERE outcome IN ('written', 'updated', 'duplicate', 'stale', 'filtered')";
 
     /** The rows of a page, newest first, until {@code rows} answers false. */
     void page(String pipeline, DeadLetterFilter filter, int offset, int limit, java.util.function.Predicate<Row> rows)

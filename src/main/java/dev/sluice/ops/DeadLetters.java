@@ -147,7 +147,8 @@ public class DeadLetters {
     /** Counts of outcomes by name, in a stable order. */
     private static Map<String, Long> ordered(Map<String, Long> counts) {
         Map<String, Long> ordered = new LinkedHashMap<>();
-        for (String name : List.of("written", "filtered", "dead-lettered", "abandoned", "in flight", "skipped")) {
+        for (String name : List.of("written", "updated", "duplicate", "stale", "filtered", "dead-lettered", "abandoned",
+                "in flight", "skipped")) {
             if (counts.getOrDefault(name, 0L) > 0) {
                 ordered.put(name, counts.get(name));
             }

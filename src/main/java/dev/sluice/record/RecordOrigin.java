@@ -53,6 +53,7 @@ public final class RecordOrigin implements Synchronization {
     private volatile String replayOf;
     /** Why the record was dead-lettered, once it was. */
     private volatile String deadLetterReason;
+    private volatile String writtenAs = "written";
     /** The source had nothing more ready after this record (the end of a file, of a Kafka poll). */
     private volatile boolean lastReady;
     private final long readNanos = System.nanoTime();
@@ -177,12 +178,21 @@ public final class RecordOrigin implements Synchronization {
     }
 
     /**
-     * What became of the record: {@code written}, {@code filtered}, {@code dead-lettered}, {@code abandoned} (read
-     * again later), or {@code in flight}.
+     * What writing the record did when it made no new row ({@code updated}, {@code duplicate}, {@code stale}); set by
+     * the sink before {@link #written()}.
+     */
+    public void writtenAs(String outcome) {
+        this.writtenAs = outcome;
+    }
+
+    /**
+     * What became of the record: {@code written} (a new row or message), {@code updated}, {@code duplicate} (the
+     * target held it already), {@code stale} (older than its row), {@code filtered}, {@code dead-lettered},
+     * {@code abandoned} (read again later), or {@code in flight}.
      */
     public String outcome() {
         return switch (state.get()) {
-            case WRITTEN -> "written";
+            case WRITTEN -> writtenAs;
             case DROPPED -> "filtered";
             case DEAD_LETTERED -> "dead-lettered";
             case ABANDONED -> "abandoned";

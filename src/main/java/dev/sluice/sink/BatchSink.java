@@ -27,6 +27,22 @@ public interface BatchSink {
         CONFIGURATION
     }
 
+    /** What writing an entry did when it made no new row: its outcome, as a replay reports it. */
+    enum Written {
+        /** It replaced a row another record had written (upsert). */
+        UPDATED("updated"),
+        /** The target held this very record already: a replay the idempotent write absorbed. */
+        DUPLICATE("duplicate"),
+        /** Its version was below its key's row: left out (versioned upsert). */
+        STALE("stale");
+
+        public final String outcome;
+
+        Written(String outcome) {
+            this.outcome = outcome;
+        }
+    }
+
     /** What a write says about single entries. */
     interface Report {
         /** The entry is durable in the target; only needed by a write that then throws for the others. */
@@ -35,15 +51,8 @@ public interface BatchSink {
         /** The entry can never be written as it is: it is dead-lettered with this reason, the others go on. */
         void rejected(Batch.Entry entry, Exception reason);
 
-        /** Of the entries this write wrote, {@code count} were in the target already: replays it absorbed. */
-        void duplicates(int count);
-
-        /** Of the entries this write wrote, {@code count} replaced a row another record had written (upsert). */
-        default void updated(int count) {
-        }
-
-        /** Of the entries this write wrote, {@code count} were older than their key's row (versioned upsert). */
-        default void stale(int count) {
+        /** The entry is settled by this write, which made no new row for it but {@code how}. */
+        default void writtenAs(Batch.Entry entry, Written how) {
         }
 
         /** The write dropped {@code count} fields that no column takes (a table sink's {@code unmapped=drop}). */

@@ -75,7 +75,7 @@ final class JdbcSink implements BatchSink {
                         reasons.add(e);
                     }
                 }
-                outcome = bound.isEmpty() ? new RowWriter.Outcome(0, 0, 0, List.of()) : rows.write();
+                outcome = bound.isEmpty() ? RowWriter.Outcome.of() : rows.write();
                 connection.commit();
                 if (rows.conflicted()) {
                     stagedBatches.set(STAGED_AFTER_CONFLICT);
@@ -96,10 +96,15 @@ final class JdbcSink implements BatchSink {
                             + " as this one's" : "")
                     + "; it stays as it is"));
         }
-        report.duplicates(bound.size() - outcome.inserted() - outcome.updated() - outcome.stale()
-                - outcome.conflicts().size());
-        report.updated(outcome.updated());
-        report.stale(outcome.stale());
+        for (int i = 0; i < bound.size(); i++) {
+            switch (outcome.kinds().get(i)) {
+                case UPDATED -> report.writtenAs(bound.get(i), Written.UPDATED);
+                case DUPLICATE -> report.writtenAs(bound.get(i), Written.DUPLICATE);
+                case STALE -> report.writtenAs(bound.get(i), Written.STALE);
+                default -> {
+                }
+            }
+        }
         report.fieldsDropped(dropped);
     }
 

@@ -9,11 +9,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import org.postgresql.PGConnection;
 
@@ -29,13 +29,62 @@ import org.postgresql.PGConnection;
  */
 abstract class RowWriter implements AutoCloseable {
 
+    /** What writing one row did. */
+    enum Kind {
+        /** A new row. */
+        INSERTED,
+        /** It replaced the row another record had written under its key (upsert). */
+        UPDATED,
+        /** Older than its key's row: left out (versioned upsert). */
+        STALE,
+        /** The table held this very record: a replay, absorbed. */
+        DUPLICATE,
+        /** Another record holds its key (insert; or a versioned upsert's equal version with other content). */
+        CONFLICT
+    }
+
+    /** What a write did to each row, by the order they were added, as if they were written one by one. */
+    record Outcome(List<Kind> kinds) {
+
+        static Outcome of(Kind... kinds) {
+            return new Outcome(List.of(kinds));
+        }
+
+        int inserted() {
+            return count(Kind.INSERTED);
+        }
+
+        int updated() {
+            return count(Kind.UPDATED);
+        }
+
+        int stale() {
+            return count(Kind.STALE);
+        }
+
+        /** The rows that conflict, by the order they were added. */
+        List<Integer> conflicts() {
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < kinds.size(); i++) {
+                if (kinds.get(i) == Kind.CONFLICT) {
+                    rows.add(i);
+                }
+            }
+            return rows;
+        }
+
+        private int count(Kind kind) {
+            return (int) kinds.stream().filter(kind::equals).count();
+        }
+    }
+
     /**
-     * What a write did: rows new in the table, rows replaced by a later record under their key (upsert), records older
-     * than their key's row (versioned upsert: left out), and the rows (by the order they were added) that conflict
-     * (insert; or a versioned upsert's equal version with other content). The rest were duplicates: replays of what
-     * was there.
+     * A row's key written by another transaction while this write decided the outcomes: the batch is written again
+     * (SQLState 40001, serialization failure, is transient).
      */
-    record Outcome(int inserted, int updated, int stale, List<Integer> conflicts) {
+    static SQLException changedMeanwhile(String table) {
+        return new SQLException("rows of " + table + " changed while a batch was written; the batch is written again",
+                "40001");
     }
 
     final TableMapping mapping;
@@ -124,24 +173,20 @@ abstract class RowWriter implements AutoCloseable {
 
         /** One row at a time, in order, so the later record of a key wins and each outcome is known. */
         private Outcome upsert() throws SQLException {
-            int inserted = 0;
-            int updated = 0;
+            List<Kind> kinds = new ArrayList<>();
             for (TableMapping.Row row : upserts) {
                 String held = heldHash(row);
                 if (held != null && held.equals(mapping.hash(row))) {
-                    continue; // the same record again: a duplicate
+                    kinds.add(Kind.DUPLICATE); // the same record again
+                    continue;
                 }
                 try (PreparedStatement merge = connection.prepareStatement(row.shape().mergeSql())) {
                     mapping.bind(merge, row);
                     merge.executeUpdate();
                 }
-                if (held == null) {
-                    inserted++;
-                } else {
-                    updated++;
-                }
+                kinds.add(held == null ? Kind.INSERTED : Kind.UPDATED);
             }
-            return new Outcome(inserted, updated, 0, List.of());
+            return new Outcome(kinds);
         }
 
         @Override
@@ -149,23 +194,20 @@ abstract class RowWriter implements AutoCloseable {
             if (mapping.upserts()) {
                 return upsert();
             }
-            int inserted = 0;
-            List<Integer> conflicts = new ArrayList<>();
+            Kind[] kinds = new Kind[added];
             for (Map.Entry<TableMapping.Shape, PreparedStatement> group : inserts.entrySet()) {
                 int[] counts = group.getValue().executeBatch();
                 for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] != 0) {
-                        inserted++; // SUCCESS_NO_INFO (-2): written, count unknown
-                    } else if (mapping.detectsConflicts()) { // else a held key is a duplicate
-                        String held = heldHash(rows.get(group.getKey()).get(i));
-                        if (held != null && !held.equals(mapping.hash(rows.get(group.getKey()).get(i)))) {
-                            conflicts.add(indexes.get(group.getKey()).get(i));
-                        }
+                    TableMapping.Row row = rows.get(group.getKey()).get(i);
+                    Kind kind = Kind.INSERTED; // also SUCCESS_NO_INFO (-2): written, count unknown
+                    if (counts[i] == 0) { // a held key: a duplicate, or a conflict when the hashes tell
+                        String held = mapping.detectsConflicts() ? heldHash(row) : null;
+                        kind = held != null && !held.equals(mapping.hash(row)) ? Kind.CONFLICT : Kind.DUPLICATE;
                     }
+                    kinds[indexes.get(group.getKey()).get(i)] = kind;
                 }
             }
-            conflicts.sort(null);
-            return new Outcome(inserted, 0, 0, conflicts);
+            return new Outcome(List.of(kinds));
         }
 
         /**
@@ -220,33 +262,23 @@ abstract class RowWriter implements AutoCloseable {
 
         @Override
         Outcome write() throws SQLException {
-            int inserted = 0;
-            int updated = 0;
-            int stale = 0;
-            List<Integer> conflicts = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                TableMapping.Row row = rows.get(i);
+            List<Kind> kinds = new ArrayList<>();
+            for (TableMapping.Row row : rows) {
                 if (update(row)) {
-                    updated++;
+                    kinds.add(Kind.UPDATED);
                 } else if (insert(row)) {
-                    inserted++;
+                    kinds.add(Kind.INSERTED);
                 } else if (update(row)) {
-                    updated++;
+                    kinds.add(Kind.UPDATED);
                 } else {
-                    switch (held(row)) {
-                        case 1 -> stale++;
-                        case 0 -> {
-                            if (conflictsWithHeld(row)) {
-                                conflicts.add(i);
-                            }
-                        }
-                        default -> throw new SQLException("the row of " + mapping.describeKey(row) + " in "
-                                + mapping.table() + " changed while it was written; the batch is written again",
-                                "40001");
-                    }
+                    kinds.add(switch (held(row)) {
+                        case 1 -> Kind.STALE;
+                        case 0 -> conflictsWithHeld(row) ? Kind.CONFLICT : Kind.DUPLICATE;
+                        default -> throw changedMeanwhile(mapping.table());
+                    });
                 }
             }
-            return new Outcome(inserted, updated, stale, conflicts);
+            return new Outcome(kinds);
         }
 
         private boolean update(TableMapping.Row row) throws SQLException {
@@ -322,7 +354,7 @@ abstract class RowWriter implements AutoCloseable {
                     for (Map.Entry<TableMapping.Shape, List<TableMapping.Row>> group : rows.entrySet()) {
                         copied += copy(mapping.qualifiedName(), group.getKey().columnList(), text(group.getValue(), null));
                     }
-                    return new Outcome((int) copied, 0, 0, List.of());
+                    return new Outcome(Collections.nCopies((int) copied, Kind.INSERTED));
                 } catch (SQLException e) {
                     if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw e;
@@ -339,53 +371,29 @@ abstract class RowWriter implements AutoCloseable {
                 statement.execute("CREATE TEMPORARY TABLE IF NOT EXISTS " + staging + " ON COMMIT DELETE ROWS AS SELECT "
                         + mapping.allColumnList() + ", 0 AS " + TableMapping.STAGING_ROW + " FROM "
                         + mapping.qualifiedName() + " WITH NO DATA");
-                int inserted = 0;
-                int updated = 0;
-                List<Integer> conflicts = new ArrayList<>();
+                Kind[] kinds = new Kind[added];
                 for (Map.Entry<TableMapping.Shape, List<TableMapping.Row>> group : rows.entrySet()) {
                     copy(staging, group.getKey().columnList() + ", " + TableMapping.STAGING_ROW,
                             text(group.getValue(), indexes.get(group.getKey())));
+                    // each row's outcome, as if the rows were written one by one, from what the table holds before
+                    // the statement (and, for an insert, after it: a key taken meanwhile is told apart)
+                    List<Integer> numbers = indexes.get(group.getKey());
+                    boolean keyed = mapping.keyed();
+                    Map<Integer, String> before = keyed ? heldHashes(statement, mapping.stagedHeldSql(staging)) : Map.of();
                     if (mapping.upserts()) {
-                        long superseded = group.getValue().size() - distinctKeys(group.getValue());
-                        // several rows of one key: they count as if written one by one, in order, from the hashes
-                        // the table holds now (what H2's row-by-row upsert does); the database keeps only the last
-                        Map<Integer, String> held = superseded > 0 && mapping.detectsConflicts()
-                                ? heldHashes(statement, mapping.stagedHeldSql(staging)) : null;
-                        int returned = 0;
-                        int returnedInserts = 0;
-                        try (ResultSet written = statement.executeQuery(group.getKey().upsertFromSql(staging))) {
-                            while (written.next()) {
-                                returned++;
-                                returnedInserts += written.getBoolean(1) ? 1 : 0;
-                            }
-                        }
-                        if (held != null) {
-                            int[] counted = inOrder(group.getValue(), indexes.get(group.getKey()), held);
-                            inserted += counted[0];
-                            updated += counted[1];
-                        } else {
-                            inserted += returnedInserts;
-                            updated += returned - returnedInserts + (int) superseded;
-                        }
-                        if (rows.size() > 1) {
-                            statement.execute("DELETE FROM " + staging);
-                        }
-                        continue;
-                    }
-                    inserted += statement.executeUpdate(group.getKey().insertFromSql(staging));
-                    if (mapping.detectsConflicts()) {
-                        try (ResultSet held = statement.executeQuery(mapping.stagedConflictsSql(staging))) {
-                            while (held.next()) {
-                                conflicts.add(held.getInt(1));
-                            }
-                        }
+                        statement.execute(group.getKey().upsertFromSql(staging));
+                        upserted(group.getValue(), numbers, before, kinds);
+                    } else {
+                        statement.executeUpdate(group.getKey().insertFromSql(staging));
+                        Map<Integer, String> after = keyed ? heldHashes(statement, mapping.stagedHeldSql(staging))
+                                : Map.of();
+                        inserted(group.getValue(), numbers, before, after, kinds);
                     }
                     if (rows.size() > 1) {
                         statement.execute("DELETE FROM " + staging);
                     }
                 }
-                conflicts.sort(null);
-                return new Outcome(inserted, updated, 0, conflicts);
+                return new Outcome(List.of(kinds));
             }
         }
 
@@ -401,30 +409,55 @@ abstract class RowWriter implements AutoCloseable {
         }
 
         /**
-         * New rows and updates among {@code group}, as if its rows were written one by one in order: a key not held
-         * is inserted, a row replacing another record's is an update, the very record a key holds is a replay.
+         * An upsert's rows in order: a key neither held nor met before is inserted; the very record its key holds
+         * (the table's, or the batch's row before it) is a duplicate; another record is an update.
          */
-        private int[] inOrder(List<TableMapping.Row> group, List<Integer> numbers, Map<Integer, String> held) {
-            int[] counted = new int[2];
+        private void upserted(List<TableMapping.Row> group, List<Integer> numbers, Map<Integer, String> held,
+                Kind[] kinds) {
             Map<List<Object>, String> current = new HashMap<>();
             for (int i = 0; i < group.size(); i++) {
                 TableMapping.Row row = group.get(i);
-                List<Object> key = Arrays.asList(row.shape().key(row));
+                Object[] keyValues = row.shape().key(row);
+                if (keyValues == null) {
+                    kinds[numbers.get(i)] = Kind.INSERTED;
+                    continue;
+                }
+                List<Object> key = Arrays.asList(keyValues);
                 boolean seen = current.containsKey(key);
                 String holds = seen ? current.get(key) : held.get(numbers.get(i));
                 String hash = mapping.hash(row);
-                if (!seen && !held.containsKey(numbers.get(i))) {
-                    counted[0]++;
-                } else if (!Objects.equals(holds, hash)) {
-                    counted[1]++;
-                }
+                kinds[numbers.get(i)] = !seen && holds == null ? Kind.INSERTED
+                        : hash != null && hash.equals(holds) ? Kind.DUPLICATE : Kind.UPDATED;
                 current.put(key, hash);
             }
-            return counted;
         }
 
-        private static long distinctKeys(List<TableMapping.Row> group) {
-            return group.stream().map(row -> Arrays.asList(row.shape().key(row))).distinct().count();
+        /**
+         * An insert's rows: a key held {@code before} is a duplicate of the record there, or a conflict when the
+         * hashes differ; else the first row of a key that the table holds {@code after} is new, a later one the same
+         * record again (a duplicate) or another (a conflict). A row whose key the table does not hold after the
+         * statement was refused by another of the table's constraints: a conflict too, never a silent loss.
+         */
+        private void inserted(List<TableMapping.Row> group, List<Integer> numbers, Map<Integer, String> before,
+                Map<Integer, String> after, Kind[] kinds) {
+            Map<List<Object>, Boolean> met = new HashMap<>();
+            for (int i = 0; i < group.size(); i++) {
+                TableMapping.Row row = group.get(i);
+                Object[] keyValues = row.shape().key(row);
+                if (keyValues == null) {
+                    kinds[numbers.get(i)] = Kind.INSERTED;
+                    continue;
+                }
+                int number = numbers.get(i);
+                String hash = mapping.hash(row);
+                String held = before.containsKey(number) ? before.get(number) : after.get(number);
+                boolean other = held == null || mapping.detectsConflicts() && !held.equals(hash);
+                if (before.containsKey(number) || met.putIfAbsent(Arrays.asList(keyValues), true) != null) {
+                    kinds[number] = other ? Kind.CONFLICT : Kind.DUPLICATE;
+                } else {
+                    kinds[number] = other ? Kind.CONFLICT : Kind.INSERTED;
+                }
+            }
         }
 
         /** The rows as COPY text; with {@code numbers}, each line ends with the row's number in the batch. */

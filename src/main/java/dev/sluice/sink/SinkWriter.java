@@ -193,9 +193,7 @@ public final class SinkWriter implements Processor {
         private final Set<Batch.Entry> written = Collections.newSetFromMap(new IdentityHashMap<>());
         private final List<Batch.Entry> rejected = new ArrayList<>();
         private final List<Exception> reasons = new ArrayList<>();
-        private int duplicates;
-        private int updated;
-        private int stale;
+        private final Map<Batch.Entry, BatchSink.Written> writtenAs = new IdentityHashMap<>();
         private final Map<String, Integer> fieldsDropped = new java.util.TreeMap<>();
 
         @Override
@@ -210,23 +208,17 @@ public final class SinkWriter implements Processor {
         }
 
         @Override
-        public void duplicates(int count) {
-            duplicates += count;
-        }
-
-        @Override
-        public void updated(int count) {
-            updated += count;
-        }
-
-        @Override
-        public void stale(int count) {
-            stale += count;
+        public void writtenAs(Batch.Entry entry, BatchSink.Written how) {
+            writtenAs.put(entry, how);
         }
 
         @Override
         public void fieldsDropped(List<String> fields) {
             fields.forEach(field -> fieldsDropped.merge(field, 1, Integer::sum));
+        }
+
+        private long count(BatchSink.Written how) {
+            return writtenAs.values().stream().filter(how::equals).count();
         }
 
         /**
@@ -242,11 +234,18 @@ public final class SinkWriter implements Processor {
                     continue;
                 }
                 if (allWritten || written.contains(entry)) {
+                    BatchSink.Written how = writtenAs.get(entry);
+                    if (how != null) {
+                        entry.origin().writtenAs(how.outcome);
+                    }
                     entry.origin().written();
                 } else {
                     left.add(entry);
                 }
             }
+            long duplicates = count(BatchSink.Written.DUPLICATE);
+            long updated = count(BatchSink.Written.UPDATED);
+            long stale = count(BatchSink.Written.STALE);
             if (duplicates > 0) {
                 chunk.get(0).origin().stats().recordDuplicates(duplicates);
             }

@@ -138,8 +138,7 @@ final class TableMapping {
 
         /**
          * PostgreSQL's upsert of the rows of {@code staging}: of several rows of one key the last wins; a held row is
-         * replaced unless it was written from the same record ({@code origin_hash}); each row written says whether it
-         * was new.
+         * replaced unless it was written from the same record ({@code origin_hash}).
          */
         String upsertFromSql(String staging) {
             String keyList = keyList();
@@ -152,8 +151,7 @@ final class TableMapping {
                     + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates + (hasHash
                             ? " WHERE t." + Database.quoted(ORIGIN_HASH) + " IS DISTINCT FROM EXCLUDED."
                                     + Database.quoted(ORIGIN_HASH)
-                            : ""))
-                    + " RETURNING (xmax = 0)";
+                            : ""));
         }
 
         /** The values of the primary key in a row of this shape, or null. */
@@ -325,6 +323,11 @@ final class TableMapping {
      * True when a row the table already holds can be told apart from a replay: the table has a primary key and an
      * {@code origin_hash} column. Without them a record whose key is there is counted as a duplicate.
      */
+    /** Whether rows have a key (the primary key, or the sink's {@code key}). */
+    boolean keyed() {
+        return !keys.isEmpty();
+    }
+
     boolean detectsConflicts() {
         return hasHash && !keys.isEmpty();
     }
@@ -336,18 +339,12 @@ final class TableMapping {
     }
 
     /**
-     * The query for the rows of {@code staging} whose key the table holds from another record (another hash): the
-     * conflicts, run after the insert from staging.
+     * The query for the hash each row of {@code staging} finds under its key in the table: its number, the hash ('' without
+     * hashes); a row whose key the table does not hold is not in the answer.
      */
-    String stagedConflictsSql(String staging) {
-        return "SELECT s." + STAGING_ROW + " FROM " + stagedJoin(staging)
-                + " WHERE t." + Database.quoted(ORIGIN_HASH) + " IS DISTINCT FROM s." + Database.quoted(ORIGIN_HASH);
-    }
-
-    /** The query for the hash each row of {@code staging} finds under its key in the table: its number, the hash. */
     String stagedHeldSql(String staging) {
-        return "SELECT s." + STAGING_ROW + ", COALESCE(t." + Database.quoted(ORIGIN_HASH) + ", '') FROM "
-                + stagedJoin(staging);
+        return "SELECT s." + STAGING_ROW + ", " + (hasHash ? "COALESCE(t." + Database.quoted(ORIGIN_HASH) + ", '')"
+                : "''") + " FROM " + stagedJoin(staging);
     }
 
     /** {@code staging} as {@code s} joined to the table as {@code t} by the key. */

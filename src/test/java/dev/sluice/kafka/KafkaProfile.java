@@ -24,6 +24,8 @@ public class KafkaProfile extends PostgresProfile {
     public static final String HTTP_TOPIC = "kt.http." + RUN;
     public static final java.nio.file.Path FILES_IN = java.nio.file.Path.of("target/test-data/files-to-topic/in");
     public static final String ENRICHED_GROUP = "kt-enriched-" + RUN;
+    public static final String VERSIONS_TOPIC = "kt.versions." + RUN;
+    public static final String VERSIONS_GROUP = "kt-versions-" + RUN;
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -42,6 +44,8 @@ public class KafkaProfile extends PostgresProfile {
         config.put("sluice.pipelines.files-to-topic-test.input-dir", FILES_IN.toString());
         config.put("sluice.pipelines.files-to-topic-test.sink-topic", FILES_TOPIC);
         config.put("sluice.pipelines.http-to-topic-test.sink-topic", HTTP_TOPIC);
+        config.put("sluice.pipelines.versions-stream.topic", VERSIONS_TOPIC);
+        config.put("sluice.pipelines.versions-stream.group-id", VERSIONS_GROUP);
         config.put("sluice.routes-dir", routes().toString());
         return config;
     }

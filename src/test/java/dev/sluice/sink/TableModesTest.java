@@ -1,5 +1,9 @@
 package dev.sluice.sink;
 
+import static dev.sluice.sink.RowWriter.Kind.CONFLICT;
+import static dev.sluice.sink.RowWriter.Kind.DUPLICATE;
+import static dev.sluice.sink.RowWriter.Kind.INSERTED;
+import static dev.sluice.sink.RowWriter.Kind.UPDATED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -115,7 +119,7 @@ class TableModesTest {
         TableMapping mapping = TableMapping.read(connection, "orders", TableOptions.of("upsert", null, null, null, null));
         Map<String, Object> first = order("o-1", "open", "10.10");
 
-        assertThat(write(mapping, List.of(first, order("o-2", "open", "5")))).isEqualTo(new RowWriter.Outcome(2, 0, 0, List.of()));
+        assertThat(write(mapping, List.of(first, order("o-2", "open", "5")))).isEqualTo(RowWriter.Outcome.of(INSERTED, INSERTED));
         // o-1 corrected twice in one batch: the last wins; o-3 is new
         assertThat(write(mapping, List.of(order("o-1", "paid", "10.10"), order("o-3", "open", "1.0001"),
                 order("o-1", "refunded", "0.00"))).inserted()).isEqualTo(1);
@@ -185,8 +189,8 @@ class TableModesTest {
             assertThat(stale).as("stale in the order " + order).isEqualTo(expectedStale);
         }
         // the same version again: the same record is a duplicate, another record a conflict (the row stays)
-        assertThat(write(mapping, List.of(session("s-1", 4L, "4.5")))).isEqualTo(new RowWriter.Outcome(0, 0, 0, List.of()));
-        assertThat(write(mapping, List.of(session("s-1", 4L, "9.9")))).isEqualTo(new RowWriter.Outcome(0, 0, 0, List.of(0)));
+        assertThat(write(mapping, List.of(session("s-1", 4L, "4.5")))).isEqualTo(RowWriter.Outcome.of(DUPLICATE));
+        assertThat(write(mapping, List.of(session("s-1", 4L, "9.9")))).isEqualTo(RowWriter.Outcome.of(CONFLICT));
         assertThat(rows("SELECT version, kwh FROM sessions")).containsExactly("4|4.500");
         assertThatThrownBy(() -> mapping.row(Map.of("id", "s-2", "kwh", BigDecimal.ONE), origin(Map.of("id", "s-2"))))
                 .hasMessage("the record has no 'version': an upsert with version=version needs each record's version "
@@ -261,9 +265,9 @@ class TableModesTest {
                 order("o-1", "paid", "10"));
 
         // o-1 is new, then its correction replaces it
-        assertThat(write(mapping, file)).isEqualTo(new RowWriter.Outcome(2, 1, 0, List.of()));
+        assertThat(write(mapping, file)).isEqualTo(RowWriter.Outcome.of(INSERTED, INSERTED, UPDATED));
         line = 0; // the same file again: o-1's first version replaces the held correction, which then comes back
-        assertThat(write(mapping, file)).isEqualTo(new RowWriter.Outcome(0, 2, 0, List.of()));
+        assertThat(write(mapping, file)).isEqualTo(RowWriter.Outcome.of(UPDATED, DUPLICATE, UPDATED));
 
         assertThat(rows("SELECT order_id, status FROM orders ORDER BY order_id")).containsExactly("o-1|paid", "o-2|open");
     }
