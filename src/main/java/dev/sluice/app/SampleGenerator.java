@@ -10,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -99,12 +101,14 @@ public final class SampleGenerator {
     /**
      * Writes sample shop orders as JSON Lines for the orders pipeline: {@code records} lines, of which about 70 % are
      * paid orders (each a new order_id), 20 % orders not paid, and 5 % of the paid ones come again later with
-     * another amount (a correction, which replaces the row); one line in a thousand is malformed. Amounts have two
+     * another amount and a greater revision (a correction, which replaces the row); one line in a thousand is
+     * malformed. Amounts have two
      * decimals, currencies and customers are those of the shipped reference tables (and ten customers without a tier).
      */
     public static Orders writeOrders(Path file, long records, long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         List<String> paid = new ArrayList<>();
+        Map<String, Integer> revisions = new HashMap<>();
         long corrections = 0;
         long notPaid = 0;
         long malformed = 0;
@@ -119,15 +123,16 @@ public final class SampleGenerator {
                     malformed++;
                 } else if (kind < 0.05 && !paid.isEmpty()) {
                     String id = paid.get(random.nextInt(paid.size()));
-                    line = order(id, random, "paid");
+                    line = order(id, random, "paid", revisions.merge(id, 1, Integer::sum));
                     corrections++;
                 } else if (kind < 0.25) {
-                    line = order(String.format(Locale.ROOT, "o-%07d", i), random, NOT_PAID[random.nextInt(2)]);
+                    line = order(String.format(Locale.ROOT, "o-%07d", i), random, NOT_PAID[random.nextInt(2)], 1);
                     notPaid++;
                 } else {
                     String id = String.format(Locale.ROOT, "o-%07d", i);
-                    line = order(id, random, "paid");
+                    line = order(id, random, "paid", 1);
                     paid.add(id);
+                    revisions.put(id, 1);
                 }
                 out.write(line.getBytes(StandardCharsets.UTF_8));
                 out.write('\n');
@@ -137,11 +142,12 @@ public final class SampleGenerator {
         return new Orders(file, records, paid.size(), corrections, notPaid, malformed);
     }
 
-    private static String order(String id, SplittableRandom random, String status) {
+    private static String order(String id, SplittableRandom random, String status, int revision) {
         long cents = 100 + random.nextLong(500_000);
         return String.format(Locale.ROOT, "{\"order_id\":\"%s\",\"customer_id\":\"c-%03d\",\"status\":\"%s\","
-                + "\"amount\":%d.%02d,\"currency\":\"%s\",\"ordered_at\":\"%s\",\"channel\":\"%s\"}", id,
-                1 + random.nextInt(CUSTOMERS), status, cents / 100, cents % 100, CURRENCIES[random.nextInt(CURRENCIES.length)],
-                START.plusSeconds(random.nextInt(86_400)), random.nextBoolean() ? "web" : "store");
+                + "\"amount\":%d.%02d,\"currency\":\"%s\",\"ordered_at\":\"%s\",\"channel\":\"%s\","
+                + "\"revision\":%d}", id, 1 + random.nextInt(CUSTOMERS), status, cents / 100, cents % 100,
+                CURRENCIES[random.nextInt(CURRENCIES.length)], START.plusSeconds(random.nextInt(86_400)),
+                random.nextBoolean() ? "web" : "store", revision);
     }
 }

@@ -45,8 +45,8 @@ class FixtureTestsIT {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stdout()).contains("""
                 FAIL orders.yaml
-                  table orders: expected row {"order_id":"o-1","customer_id":"c-001","amount":130.0,"currency":"USD","amount_eur":119.61,"tier":"silver"} not found
-                  table orders: unexpected row {"order_id":"o-1","customer_id":"c-001","amount":"130.00","currency":"USD","amount_eur":"119.60","tier":"silver"}
+                  table orders: expected row {"order_id":"o-1","customer_id":"c-001","amount":130.0,"currency":"USD","amount_eur":119.61,"tier":"silver","revision":2} not found
+                  table orders: unexpected row {"order_id":"o-1","customer_id":"c-001","amount":"130.00","currency":"USD","amount_eur":"119.60","tier":"silver","revision":"2"}
                   filtered: expected 2, got 1
                 """).contains("5 passed, 1 failed");
     }
@@ -85,7 +85,7 @@ class FixtureTestsIT {
                 SluiceProcess.ROUTES.toString());
         assertThat(clean.exitCode()).as(clean.stdout() + clean.stderr()).isZero();
         assertThat(clean.stdout()).contains("orders: file:data/orders/in → sluice-table:orders\n")
-                .contains("warning: orders: mode upsert without version: the later arrival wins")
+                .doesNotContain("warning:") // the shipped upsert has its version
                 .containsPattern("5 pipeline\\(s\\) in \\S+ valid \\(\\d+\\.\\d s\\)");
 
         Path routes = copyOfTheShippedRoutes();

@@ -196,7 +196,7 @@ class LivePageBrowserTest {
 
     private static String order(String id, String status, String amount, String currency) {
         return "{\"order_id\":\"" + id + "\",\"customer_id\":\"c-1\",\"status\":\"" + status + "\",\"amount\":" + amount
-                + ",\"currency\":\"" + currency + "\",\"ordered_at\":\"2026-12-01T10:00:00Z\"}";
+                + ",\"currency\":\"" + currency + "\",\"ordered_at\":\"2026-12-01T10:00:00Z\",\"revision\":1}";
     }
 
     private static String text(WebElement card, String selector) {
