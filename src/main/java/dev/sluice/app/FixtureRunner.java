@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,31 +78,39 @@ final class FixtureRunner {
         }
         int failed = 0;
         for (Path file : cases) {
-            List<String> diff;
+            Outcome outcome;
             try {
-                diff = runCase(file);
+                outcome = runCase(file);
             } catch (Exception e) {
-                diff = List.of("could not run: " + e.getMessage());
+                outcome = new Outcome(List.of("could not run: " + e.getMessage()), Map.of());
             }
             String name = tests.relativize(file).toString();
-            if (diff.isEmpty()) {
+            if (outcome.diff().isEmpty()) {
                 out.println("PASS " + name);
             } else {
                 failed++;
                 out.println("FAIL " + name);
-                diff.forEach(line -> out.println("  " + line));
+                outcome.diff().forEach(line -> out.println("  " + line));
+            }
+            if (!outcome.dropped().isEmpty()) {
+                out.println("  fields dropped (no column takes them): " + outcome.dropped().entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
             }
         }
         out.printf("%d passed, %d failed%n", cases.size() - failed, failed);
         return failed;
     }
 
-    private List<String> runCase(Path file) throws Exception {
+    /** A case's differences from its expectations, and the fields its input lost to unmapped: drop, by name. */
+    private record Outcome(List<String> diff, Map<String, Long> dropped) {
+    }
+
+    private Outcome runCase(Path file) throws Exception {
         JsonNode spec = Json.MAPPER.valueToTree(new Load(LoadSettings.builder().setLabel(file.toString()).build())
                 .loadFromString(Files.readString(file, StandardCharsets.UTF_8)));
         String pipeline = text(spec, "pipeline");
         if (camel.getRoute(pipeline) == null) {
-            return List.of("no pipeline " + pipeline + " in the routes directory");
+            return new Outcome(List.of("no pipeline " + pipeline + " in the routes directory"), Map.of());
         }
         JsonNode expect = spec.path("expect");
         Map<String, Runnable> restore = overrideReferences(spec.path("references"), file.getParent());
@@ -113,6 +123,7 @@ final class FixtureRunner {
             PipelineStats stats = metrics.pipeline(pipeline);
             long filtered = stats.recordsFiltered();
             long settledBefore = stats.recordsRead();
+            Map<String, Long> droppedBefore = stats.fieldsDroppedByName();
 
             Path dir = Files.createDirectories(input.resolve(pipeline));
             String name = file.getFileName().toString().replaceFirst("\\.yaml$", "") + ".jsonl";
@@ -142,7 +153,14 @@ final class FixtureRunner {
             if (stats.recordsRead() == settledBefore) {
                 diff.add("the pipeline read no record of the input");
             }
-            return diff;
+            Map<String, Long> dropped = new TreeMap<>();
+            stats.fieldsDroppedByName().forEach((field, count) -> {
+                long added = count - droppedBefore.getOrDefault(field, 0L);
+                if (added > 0) {
+                    dropped.put(field, added);
+                }
+            });
+            return new Outcome(diff, dropped);
         } finally {
             restore.values().forEach(Runnable::run);
         }

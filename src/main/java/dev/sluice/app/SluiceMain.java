@@ -110,6 +110,14 @@ public class SluiceMain implements QuarkusApplication {
             System.err.println("Sluice does not start, its configuration has a fault: " + fault.getMessage());
             System.exit(ConfigurationException.EXIT_CODE);
         }
+        if (failure != null) {
+            // the log may be quiet (the test command logs errors of its cases only): the reason goes to stderr too
+            Throwable cause = failure;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            System.err.println("Sluice does not start: " + cause);
+        }
         System.exit(code);
     }
 
@@ -167,10 +175,17 @@ public class SluiceMain implements QuarkusApplication {
         System.setProperty("sluice.fixtures-dir", run.resolve("in").toString());
         System.setProperty("sluice.db.url", "jdbc:h2:mem:sluice-test;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
                 + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE");
+        // the run's database is its own: Sluice makes its pipelines' role there (an empty value is no value)
+        System.setProperty("sluice.db.username", "");
+        System.setProperty("sluice.db.password", "");
+        System.setProperty("sluice.db.pipelines-username", "");
+        System.setProperty("sluice.db.pipelines-password", "");
         System.setProperty("sluice.dead-letter.dir", run.resolve("dlq").toString());
         System.setProperty("sluice.http.spool-dir", run.resolve("http").toString());
         System.setProperty("sluice.http.enabled", "false");
-        System.setProperty("sluice.security.file-roots", run.toString());
+        // the run's own directories, and the configured roots: a reference file of a pipeline is read where it is
+        String roots = Settings.load().getOptionalValue("sluice.security.file-roots", String.class).orElse("");
+        System.setProperty("sluice.security.file-roots", roots.isBlank() ? run.toString() : roots + "," + run);
         System.setProperty("quarkus.http.port", "0");
         System.setProperty("quarkus.management.port", "0");
         // the cases' own dead letters and filtered records are what they test, not news

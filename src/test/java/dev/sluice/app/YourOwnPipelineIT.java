@@ -126,6 +126,24 @@ class YourOwnPipelineIT {
                 p-2       | 3.56
                 (1 row)
                 """);
+
+        // its fixture test: passes, and names the field its input loses to unmapped: drop
+        Path tests = Files.createDirectories(routes.resolve("tests"));
+        Files.writeString(tests.resolve("parcels.yaml"), """
+                pipeline: parcels
+                input:
+                  - '{"parcel_id":"p-7","zone":"A","weight_kg":2.5,"status":"sent","internal":"x","revision":1}'
+                expect:
+                  tables:
+                    parcels:
+                      - {parcel_id: p-7, price: 2.75, revision: 1}
+                  filtered: 0
+                  deadLetters: []
+                """);
+        SluiceProcess.Result fixture = sluice.run(Duration.ofMinutes(3), "test", routes.toString());
+        assertThat(fixture.exitCode()).as(fixture.stdout() + fixture.stderr()).isZero();
+        assertThat(fixture.stdout()).contains("PASS parcels.yaml\n  fields dropped (no column takes them): internal 1\n"
+                + "1 passed, 0 failed");
     }
 
     private static void execute(String url, String... statements) throws Exception {
