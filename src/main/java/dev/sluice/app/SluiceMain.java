@@ -112,13 +112,18 @@ public class SluiceMain implements QuarkusApplication {
         }
         if (failure != null) {
             // the log may be quiet (the test command logs errors of its cases only): the reason goes to stderr too
-            Throwable cause = failure;
-            while (cause.getCause() != null && cause.getCause() != cause) {
-                cause = cause.getCause();
-            }
-            System.err.println("Sluice does not start: " + cause);
+            System.err.println("Sluice does not start: " + rootCause(failure));
         }
         System.exit(code);
+    }
+
+    /** The innermost cause of {@code failure}: what a person can act on. */
+    static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     @Override

@@ -103,11 +103,7 @@ final class ValidateCommand {
                 try (Admin admin = Admin.create(properties)) {
                     admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
                 } catch (Exception e) {
-                    Throwable cause = e;
-                    while (cause.getCause() != null && cause.getCause() != cause) {
-                        cause = cause.getCause();
-                    }
-                    problems.add("brokers " + servers + " do not answer within 10 s: " + cause);
+                    problems.add("brokers " + servers + " do not answer within 10 s: " + SluiceMain.rootCause(e));
                 }
             }
         }

@@ -7,10 +7,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.Map;
 import java.util.Locale;
 import java.util.HashSet;
-import java.util.HashMap;
 import java.util.function.Function;
 
 import dev.sluice.config.SluiceConfig;
@@ -139,15 +137,15 @@ public final class PipelineCheck {
      * pipeline of these files goes to {@code unknown}: the same settings may serve other routes files.
      */
     private List<String> unread(RouteSet set, Set<String> read, List<String> unknown) {
-        Map<String, String> readByEnvName = new HashMap<>();
+        Set<String> readEnvNames = new HashSet<>();
+        read.forEach(key -> readEnvNames.add(envName(key)));
         for (String pipeline : set.pipelines().keySet()) {
-            PIPELINE_SETTINGS.forEach(name -> read.add("sluice.pipelines." + pipeline + "." + name));
+            PIPELINE_SETTINGS.forEach(name -> readEnvNames.add(envName("sluice.pipelines." + pipeline + "." + name)));
         }
-        read.forEach(key -> readByEnvName.put(envName(key), key));
         List<String> unread = new ArrayList<>();
         for (String name : names) {
             String env = envName(name);
-            if (!env.startsWith("SLUICE_PIPELINES_") || readByEnvName.containsKey(env)) {
+            if (!env.startsWith("SLUICE_PIPELINES_") || readEnvNames.contains(env)) {
                 continue;
             }
             // the pipeline whose prefix is the longest that fits: orders-eu before orders

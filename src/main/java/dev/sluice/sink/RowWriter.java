@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.postgresql.PGConnection;
 
@@ -440,7 +442,7 @@ abstract class RowWriter implements AutoCloseable {
          */
         private void inserted(List<TableMapping.Row> group, List<Integer> numbers, Map<Integer, String> before,
                 Map<Integer, String> after, Kind[] kinds) {
-            Map<List<Object>, Boolean> met = new HashMap<>();
+            Set<List<Object>> met = new HashSet<>();
             for (int i = 0; i < group.size(); i++) {
                 TableMapping.Row row = group.get(i);
                 Object[] keyValues = row.shape().key(row);
@@ -452,7 +454,7 @@ abstract class RowWriter implements AutoCloseable {
                 String hash = mapping.hash(row);
                 String held = before.containsKey(number) ? before.get(number) : after.get(number);
                 boolean other = held == null || mapping.detectsConflicts() && !held.equals(hash);
-                if (before.containsKey(number) || met.putIfAbsent(Arrays.asList(keyValues), true) != null) {
+                if (before.containsKey(number) || !met.add(Arrays.asList(keyValues))) {
                     kinds[number] = other ? Kind.CONFLICT : Kind.DUPLICATE;
                 } else {
                     kinds[number] = other ? Kind.CONFLICT : Kind.INSERTED;
