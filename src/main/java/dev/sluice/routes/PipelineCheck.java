@@ -8,6 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.HashSet;
 import java.util.function.Function;
 
@@ -142,12 +144,19 @@ public final class PipelineCheck {
         for (String pipeline : set.pipelines().keySet()) {
             PIPELINE_SETTINGS.forEach(name -> readEnvNames.add(envName("sluice.pipelines." + pipeline + "." + name)));
         }
-        List<String> unread = new ArrayList<>();
+        // one name per setting: the configuration may list an environment variable also in a dotted spelling of its
+        // own making (sluice.pipelines.orders.batch.siz), so the name as spelt in the environment wins
+        Map<String, String> byEnvName = new TreeMap<>();
         for (String name : names) {
             String env = envName(name);
-            if (!env.startsWith("SLUICE_PIPELINES_") || readEnvNames.contains(env)) {
-                continue;
+            if (env.startsWith("SLUICE_PIPELINES_") && !readEnvNames.contains(env)) {
+                byEnvName.merge(env, name, (first, other) -> other.equals(env) ? other : first);
             }
+        }
+        List<String> unread = new ArrayList<>();
+        for (Map.Entry<String, String> setting : byEnvName.entrySet()) {
+            String env = setting.getKey();
+            String name = setting.getValue();
             // the pipeline whose prefix is the longest that fits: orders-eu before orders
             String owner = set.pipelines().keySet().stream()
                     .filter(pipeline -> env.startsWith(envName("sluice.pipelines." + pipeline + ".")))

@@ -129,6 +129,8 @@ class PipelineCheckTest {
                 "sluice.pipelines.x-orders.input-dir", "target/y/in",
                 "SLUICE_PIPELINES_X_ORDERS_BATCH_SIZE", "50",
                 "SLUICE_PIPELINES_X_ORDERS_BATCH_SISE", "50",
+                // how the configuration may list that environment variable once more: one setting, one problem
+                "sluice.pipelines.x.orders.batch.sise", "50",
                 "sluice.pipelines.x-orders.done-dir", "../finished",
                 "sluice.pipelines.y.input-dir", "target/y")).check(dir);
 
