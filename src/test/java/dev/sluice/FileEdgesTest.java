@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sluice.dependency.Database;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,9 @@ class FileEdgesTest {
 
     @Inject
     Database database;
+
+    @Inject
+    PipelineRuntimes runtimes;
 
     Rows rows;
 
@@ -75,6 +80,34 @@ class FileEdgesTest {
 
         assertThat(rows.count("robot_telemetry WHERE robot_id = 'slow'")).isEqualTo(200);
         assertThat(PipelineFiles.list(DONE)).singleElement();
+    }
+
+    @Test
+    void aFileThatKeepsChangingWhileReadIsReadAgainOnceQuietAndNeverCountedAsFailed() throws Exception {
+        PipelineRuntime pipeline = runtimes.get("robot-telemetry-etl");
+        long changedBefore = pipeline.changedInputs();
+        long failedBefore = pipeline.failedInputs();
+        Path file = IN.resolve("growing.jsonl");
+        int seq = 0;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            // bursts a little over a second apart, until the file changed under more reads than it has attempts (3)
+            for (int burst = 0; burst < 30 && pipeline.changedInputs() - changedBefore < 4; burst++) {
+                for (int i = 0; i < 50; i++) {
+                    out.write(record("growing", ++seq).getBytes(StandardCharsets.UTF_8));
+                }
+                out.flush();
+                Thread.sleep(1300);
+            }
+        }
+        assertThat(pipeline.changedInputs() - changedBefore).as("reads the writer overtook").isGreaterThanOrEqualTo(4);
+
+        awaitDone(IN, "growing.jsonl", DONE);
+
+        assertThat(rows.count("robot_telemetry WHERE robot_id = 'growing'")).isEqualTo(seq);
+        assertThat(pipeline.failedInputs()).as("a changed file is no failed file").isEqualTo(failedBefore);
+        assertThat(PipelineFiles.list(ERROR)).isEmpty();
+        assertThat(IN.resolve(".sluice/growing.jsonl.attempts")).doesNotExist();
+        assertThat(deadLetters(DLQ.resolve("robot-telemetry-etl.jsonl"))).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import static io.restassured.RestAssured.when;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.sluice.api.Pipeline;
+import dev.sluice.api.Sinks;
+import dev.sluice.api.SluiceApi;
+import dev.sluice.api.Sources;
+import dev.sluice.api.StreamSource;
 import dev.sluice.dependency.Database;
+import dev.sluice.runtime.PipelineRuntimes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -55,6 +62,12 @@ class PipelineReloadTest {
     @Inject
     Database database;
 
+    @Inject
+    PipelineRuntimes runtimes;
+
+    @Inject
+    SluiceApi sluice;
+
     @Test
     void anEditedFilterTakesEffectWithoutARestart() throws IOException {
         Rows rows = new Rows(database);
@@ -77,6 +90,80 @@ class PipelineReloadTest {
         });
         assertThat(rows.query("SELECT status FROM robot_telemetry").stream().map(r -> r.get("status")).distinct().toList())
                 .isEqualTo(List.of("idle"));
+    }
+
+    static final Path SHORT_IN = Path.of("target/test-data/reload/short-in");
+
+    /** A routes file of one files-to-table pipeline named {@code id}, reading {@code in}. */
+    static String pipelineFile(String id, Path in) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: files-to-table
+                    routeId: %s
+                    parameters:
+                      - name: inputDir
+                        value: %s
+                      - name: parser
+                        value: robotTelemetryParser
+                      - name: table
+                        value: robot_telemetry
+                """.formatted(id, in);
+    }
+
+    @Test
+    void aPipelineRemovedByAReloadLeavesNoFiguresBehind() throws Exception {
+        Path file = ROUTES.resolve("short-lived.yaml");
+        Files.writeString(file, pipelineFile("short-lived", SHORT_IN));
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                    Metrics.pipeline("short-lived").get("status")).isEqualTo("Started"));
+            PipelineFiles.drop(SHORT_IN, "one.jsonl", record("short-1", "active").getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                    Metrics.pipeline("short-lived").get("records_processed")).isEqualTo(1));
+            assertThat(Metrics.meter("sluice_records_processed_total", "pipeline=\"short-lived\"")).isEqualTo(1.0);
+        } finally {
+            Files.delete(file);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/pipelines/short-lived").then()
+                .statusCode(404));
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).doesNotContain("pipeline=\"short-lived\"");
+        assertThat(runtimes.find("short-lived")).isEmpty();
+        assertThat(Metrics.pipeline("robot-telemetry-etl").get("status")).isEqualTo("Started");
+    }
+
+    @Test
+    void aReloadThatCannotStartItsPipelinesPutsThePreviousOnesBack() throws Exception {
+        StreamSource stream = Sources.stream(10, StreamSource.WhenFull.BLOCK);
+        Pipeline java = sluice.pipeline("reload-java").from(stream)
+                .to(Sinks.jsonLines(Path.of("target/test-data/reload/java.jsonl")));
+        java.start();
+        Path clash = ROUTES.resolve("clash.yaml");
+        try {
+            // passes every check of the files, then fails to start: its routeId is the running Java pipeline's
+            Files.writeString(clash, pipelineFile("reload-clash-a", Path.of("target/test-data/reload/clash-in"))
+                    + pipelineFile("reload-java", SHORT_IN));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                    (List<?>) Metrics.pipeline("robot-telemetry-etl").get("routes_problems")).singleElement().asString()
+                    .startsWith("the reload could not start the new pipelines, the previous ones run again: ")
+                    .contains("pipeline reload-java runs already, defined in Java"));
+
+            when().get("/pipelines/reload-clash-a").then().statusCode(404);
+            assertThat(runtimes.find("reload-clash-a")).isEmpty();
+            assertThat(Metrics.pipeline("reload-java").get("source")).asString().startsWith("direct:");
+            Management.given().get("/q/health/ready").then().statusCode(200);
+            // the previous pipelines run: a file is read and written, the Java pipeline takes records
+            PipelineFiles.drop(IN, "after-clash.jsonl", record("after-clash", "active").getBytes(StandardCharsets.UTF_8));
+            PipelineFiles.awaitDone(IN, "after-clash.jsonl", DONE);
+            stream.ingest(Map.of("robot_id", "java-1"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> java.metrics().recordsProcessed() == 1);
+        } finally {
+            Files.deleteIfExists(clash);
+            java.stop();
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                Metrics.pipeline("robot-telemetry-etl")).doesNotContainKey("routes_problems"));
     }
 
     static String record(String robot, String status) {

@@ -15,6 +15,11 @@ abstract class FedSource extends Source {
     }
 
     @Override
+    final String kind() {
+        return "java";
+    }
+
+    @Override
     final void route(RouteDefinition route, SluiceApi api, Consumer<ProcessorDefinition<?>> recordSteps) {
         recordSteps.accept(route);
     }

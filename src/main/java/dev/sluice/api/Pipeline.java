@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 
 import dev.sluice.engine.BatchAggregationStrategy;
 import dev.sluice.metrics.PipelineStats;
-import dev.sluice.ops.Pipelines;
+import dev.sluice.engine.RouteSource;
+import dev.sluice.runtime.PipelineRuntime;
 import dev.sluice.stage.AsyncPipelineStage;
 import dev.sluice.stage.ConcurrentStage;
 import dev.sluice.stage.JsonRecordParser;
@@ -58,6 +59,8 @@ public final class Pipeline {
     private Duration window;
     private boolean running;
     private ProducerTemplate template;
+    /** The pipeline's runtime, from its first run on: its figures go on over every run of this name. */
+    private volatile PipelineRuntime runtime;
 
     Pipeline(SluiceApi api, String name) {
         this.api = api;
@@ -167,12 +170,12 @@ public final class Pipeline {
             throw new IllegalStateException("Pipeline " + name + " needs a bounded source for run(): files or a "
                     + "DataSource; use start() and stop() for Kafka and streams");
         }
+        long started = System.nanoTime();
+        open();
         PipelineStats stats = stats();
         long processed = stats.recordsProcessed();
         long filtered = stats.recordsFiltered();
         long errors = stats.errors();
-        long started = System.nanoTime();
-        open();
         String ended = "Failed";
         try {
             source.runToEnd(this);
@@ -215,15 +218,14 @@ public final class Pipeline {
         if (source == null || sink == null) {
             throw new IllegalStateException("Pipeline " + name + " needs a source and a sink");
         }
-        api.started(this);
-        stats().ended(null, null);
+        runtime = api.started(this, new RouteSource(api.camel(), name, source.kind(), source.pausable()));
         try {
             template = api.camel().createProducerTemplate();
             source.prepare(this);
             api.camel().addRoutes(new RouteBuilder(api.camel()) {
                 @Override
                 public void configure() {
-                    RouteDefinition route = from(source.uri(name)).routeId(name).group(Pipelines.JAVA_GROUP);
+                    RouteDefinition route = from(source.uri(name)).routeId(name);
                     source.route(route, api, records -> {
                         if (parserBean != null) {
                             records.process(parserBean);
@@ -262,7 +264,7 @@ public final class Pipeline {
             if (template != null) {
                 template.close();
             }
-            api.stopped(this);
+            api.stopped(this, "Failed");
             throw e;
         }
         running = true;
@@ -270,7 +272,6 @@ public final class Pipeline {
 
     private synchronized void close(String ended) throws Exception {
         running = false;
-        stats().ended(ended, source.uri(name));
         try {
             api.camel().getRouteController().stopRoute(name);
             api.camel().removeRoute(name);
@@ -289,19 +290,26 @@ public final class Pipeline {
             laterRoutes.clear();
             concurrentStages.clear();
             template.close();
-            api.stopped(this);
+            api.stopped(this, ended);
         }
     }
 
     /** The pipeline's figures so far (the seed's five): since the service started, over every run of this name. */
     public RunMetrics metrics() {
+        if (runtime == null) {
+            return new RunMetrics(0, 0, 0, 0, 0);
+        }
         PipelineStats stats = stats();
         return new RunMetrics(stats.recordsProcessed(), stats.recordsFiltered(), stats.errors(), stats.durationSeconds(),
                 stats.throughput());
     }
 
     PipelineStats stats() {
-        return api.metrics().pipeline(name);
+        return runtime.stats();
+    }
+
+    PipelineRuntime runtime() {
+        return runtime;
     }
 
     SluiceApi api() {

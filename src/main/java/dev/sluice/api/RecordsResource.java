@@ -11,12 +11,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.dependency.DependencyHealth;
-import dev.sluice.ops.ErrorBudget;
 import dev.sluice.ops.Roles;
 import dev.sluice.record.Json;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.source.HttpSpool;
-import dev.sluice.source.HttpSpools;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
@@ -26,7 +25,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Real-time entry: {@code POST /pipelines/{name}/records} hands records to a pipeline built on
@@ -53,19 +51,16 @@ import org.eclipse.microprofile.health.Readiness;
 public class RecordsResource {
 
     static final String NDJSON = "application/x-ndjson";
+    /** What a pipeline holds back while its spool cannot be written. */
+    private static final String SPOOL = "spool";
 
-    private final HttpSpools spools;
+    private final PipelineRuntimes runtimes;
     private final SecurityIdentity caller;
-    private final DependencyHealth health;
     private final int maxRecords;
-    private final ErrorBudget budget;
 
-    public RecordsResource(HttpSpools spools, SecurityIdentity caller, SluiceConfig config,
-            @Readiness DependencyHealth health, ErrorBudget budget) {
-        this.spools = spools;
-        this.budget = budget;
+    public RecordsResource(PipelineRuntimes runtimes, SecurityIdentity caller, SluiceConfig config) {
+        this.runtimes = runtimes;
         this.caller = caller;
-        this.health = health;
         this.maxRecords = config.http().maxRecordsPerRequest();
     }
 
@@ -78,11 +73,12 @@ public class RecordsResource {
             return answer(Response.Status.FORBIDDEN, "error", "user " + user + " may not post records to pipeline "
                     + name + ": it needs the role " + Roles.INGEST + " or " + Roles.ingest(name));
         }
-        HttpSpool spool = spools.spool(name).orElse(null);
+        PipelineRuntime runtime = runtimes.find(name).orElse(null);
+        HttpSpool spool = runtime == null ? null : runtime.part(HttpSpool.class).orElse(null);
         if (spool == null) {
             return answer(Response.Status.NOT_FOUND, "error", "no running pipeline " + name + " takes records");
         }
-        ErrorBudget.SenderRefusal refused = budget.senderRefusal(name, user);
+        PipelineRuntime.SenderRefusal refused = runtime.senderRefusal(user);
         if (refused != null) {
             return Response.status(422).header("Retry-After", Long.toString(refused.retryAfterSeconds()))
                     .type(MediaType.APPLICATION_JSON)
@@ -96,15 +92,14 @@ public class RecordsResource {
         } catch (IOException e) {
             return answer(Response.Status.BAD_REQUEST, "error", e.getMessage());
         }
-        String dependency = "spool of pipeline " + name;
         try {
             spool.accept(records, user);
-            health.ok(dependency);
+            runtime.release(SPOOL);
         } catch (HttpSpool.FullException e) {
             return Response.status(e.senderShare() ? 429 : 503).header("Retry-After", e.senderShare() ? "1" : "5")
                     .entity(Map.of("error", e.getMessage())).build();
         } catch (IOException e) {
-            health.failing(dependency, e, () -> Files.isWritable(spool.dir()));
+            runtime.hold(SPOOL, "cannot be written: " + e.getMessage(), () -> Files.isWritable(spool.dir()));
             return Response.status(503).header("Retry-After", "5")
                     .entity(Map.of("error", "the spool of " + name + " cannot be written: " + e.getMessage())).build();
         }

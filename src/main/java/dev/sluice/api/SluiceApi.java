@@ -1,16 +1,14 @@
 package dev.sluice.api;
 
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dependency.DependencyHealth;
-import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
+import dev.sluice.runtime.PipelineSource;
 import dev.sluice.sink.SinkWriters;
 import dev.sluice.source.AwaitSettled;
-import dev.sluice.source.FileFailures;
-import dev.sluice.source.HttpSpools;
 import dev.sluice.source.KafkaRecords;
 import dev.sluice.source.RecordFeed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,29 +37,23 @@ public class SluiceApi {
 
     private final CamelContext camel;
     private final ProducerTemplate producer;
-    private final PipelineMetrics metrics;
+    private final PipelineRuntimes runtimes;
     private final SluiceConfig config;
     private final SinkWriters sinkWriters;
     private final DependencyHealth health;
-    private final FileFailures fileFailures;
     private final AwaitSettled awaitSettled;
     private final KafkaRecords kafkaRecords;
-    private final HttpSpools spools;
-    private final Map<String, Pipeline> pipelines = new ConcurrentHashMap<>();
 
-    public SluiceApi(CamelContext camel, PipelineMetrics metrics, SluiceConfig config, SinkWriters sinkWriters,
-            @Readiness DependencyHealth health, FileFailures fileFailures, AwaitSettled awaitSettled,
-            KafkaRecords kafkaRecords, HttpSpools spools) {
+    public SluiceApi(CamelContext camel, PipelineRuntimes runtimes, SluiceConfig config, SinkWriters sinkWriters,
+            @Readiness DependencyHealth health, AwaitSettled awaitSettled, KafkaRecords kafkaRecords) {
         this.camel = camel;
         this.producer = camel.createProducerTemplate();
-        this.metrics = metrics;
+        this.runtimes = runtimes;
         this.config = config;
         this.sinkWriters = sinkWriters;
         this.health = health;
-        this.fileFailures = fileFailures;
         this.awaitSettled = awaitSettled;
         this.kafkaRecords = kafkaRecords;
-        this.spools = spools;
     }
 
     /** A new pipeline; its name is its route id, its name in /pipelines and in the metrics. */
@@ -76,17 +68,29 @@ public class SluiceApi {
 
     /** The running Java pipeline of that name. */
     public Optional<Pipeline> running(String name) {
-        return Optional.ofNullable(pipelines.get(name));
+        return runtimes.find(name).flatMap(runtime -> runtime.part(Pipeline.class));
     }
 
-    void started(Pipeline pipeline) {
-        if (pipelines.putIfAbsent(pipeline.name(), pipeline) != null) {
+    /**
+     * The pipeline's runtime as it starts: a new one, or the one of an earlier run of this name (its figures go on);
+     * refused while a pipeline of that name runs, YAML or Java.
+     */
+    synchronized PipelineRuntime started(Pipeline pipeline, PipelineSource source) {
+        Optional<PipelineRuntime> existing = runtimes.find(pipeline.name());
+        if (existing.isPresent() && existing.get().endedStatus() == null) {
             throw new IllegalStateException("A pipeline named " + pipeline.name() + " is running already");
         }
+        PipelineRuntime runtime = runtimes.open(pipeline.name(), source);
+        runtime.attach(Pipeline.class, pipeline);
+        return runtime;
     }
 
-    void stopped(Pipeline pipeline) {
-        pipelines.remove(pipeline.name(), pipeline);
+    /** The pipeline is no route any more: it stays listed, ended {@code how}, with its figures. */
+    synchronized void stopped(Pipeline pipeline, String how) {
+        runtimes.find(pipeline.name()).ifPresent(runtime -> {
+            runtime.detach(Pipeline.class, pipeline);
+            runtime.ended(how);
+        });
     }
 
     /** The feed that hands records given by Java code or HTTP to a pipeline's route. */
@@ -98,10 +102,6 @@ public class SluiceApi {
         return camel;
     }
 
-    PipelineMetrics metrics() {
-        return metrics;
-    }
-
     SluiceConfig config() {
         return config;
     }
@@ -110,19 +110,11 @@ public class SluiceApi {
         return sinkWriters;
     }
 
-    FileFailures fileFailures() {
-        return fileFailures;
-    }
-
     AwaitSettled awaitSettled() {
         return awaitSettled;
     }
 
     KafkaRecords kafkaRecords() {
         return kafkaRecords;
-    }
-
-    HttpSpools spools() {
-        return spools;
     }
 }

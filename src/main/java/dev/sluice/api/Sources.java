@@ -11,6 +11,7 @@ import dev.sluice.record.Json;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.runtime.PipelineRuntime;
 import dev.sluice.source.FileInputs;
 import dev.sluice.source.HttpSpool;
 import dev.sluice.source.RecordFeed;
@@ -86,16 +87,27 @@ public final class Sources {
         }
 
         @Override
+        String kind() {
+            return "files";
+        }
+
+        @Override
+        boolean pausable() {
+            return true;
+        }
+
+        @Override
         void runToEnd(Pipeline pipeline) throws InterruptedException {
             String name = pipeline.name();
             Route route = pipeline.api().camel().getRoute(name);
-            long failedBefore = pipeline.api().fileFailures().count(name);
+            PipelineRuntime runtime = pipeline.runtime();
+            long failedBefore = runtime.failedInputs();
             int quiet = 0;
             while (quiet < 2) {
                 Thread.sleep(100);
-                if (pipeline.api().fileFailures().count(name) > failedBefore) {
+                if (runtime.failedInputs() > failedBefore) {
                     throw new IllegalStateException("Pipeline " + name + " could not process a file, which stays in "
-                            + dir + ": " + pipeline.api().fileFailures().lastReason(name));
+                            + dir + ": " + runtime.lastFailedInput());
                 }
                 boolean idle = !FileInputs.pending(route)
                         && pipeline.api().camel().getInflightRepository().size(name) == 0;
@@ -126,6 +138,11 @@ public final class Sources {
         }
 
         @Override
+        String kind() {
+            return "http";
+        }
+
+        @Override
         void prepare(Pipeline pipeline) {
             SluiceConfig.Http config = pipeline.api().config().http();
             spool = new HttpSpool(Path.of(config.spoolDir(), pipeline.name()), config.maxSpoolBytes(),
@@ -134,12 +151,12 @@ public final class Sources {
 
         @Override
         void start(Pipeline pipeline) {
-            pipeline.api().spools().register(pipeline.name(), spool);
+            pipeline.runtime().attach(HttpSpool.class, spool);
         }
 
         @Override
         void stop(Pipeline pipeline) {
-            pipeline.api().spools().remove(pipeline.name());
+            pipeline.runtime().detach(HttpSpool.class, spool);
         }
     }
 
@@ -165,6 +182,16 @@ public final class Sources {
         @Override
         boolean bounded() {
             return false;
+        }
+
+        @Override
+        String kind() {
+            return "kafka";
+        }
+
+        @Override
+        boolean pausable() {
+            return true;
         }
     }
 

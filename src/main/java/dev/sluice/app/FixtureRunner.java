@@ -28,8 +28,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.dependency.Database;
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.metrics.PipelineStats;
+import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.record.Json;
 import dev.sluice.sink.TopicCaptures;
 import dev.sluice.stage.ReferenceLookup;
@@ -52,16 +52,16 @@ final class FixtureRunner {
     private final CamelContext camel;
     private final Database database;
     private final TopicCaptures topics;
-    private final PipelineMetrics metrics;
+    private final PipelineRuntimes runtimes;
     private final Path input;
     private final PrintStream out;
 
-    FixtureRunner(CamelContext camel, Database database, TopicCaptures topics, PipelineMetrics metrics, Path input,
+    FixtureRunner(CamelContext camel, Database database, TopicCaptures topics, PipelineRuntimes runtimes, Path input,
             PrintStream out) {
         this.camel = camel;
         this.database = database;
         this.topics = topics;
-        this.metrics = metrics;
+        this.runtimes = runtimes;
         this.input = input;
         this.out = out;
     }
@@ -109,7 +109,7 @@ final class FixtureRunner {
         JsonNode spec = Json.MAPPER.valueToTree(new Load(LoadSettings.builder().setLabel(file.toString()).build())
                 .loadFromString(Files.readString(file, StandardCharsets.UTF_8)));
         String pipeline = text(spec, "pipeline");
-        if (camel.getRoute(pipeline) == null) {
+        if (runtimes.find(pipeline).isEmpty()) {
             return new Outcome(List.of("no pipeline " + pipeline + " in the routes directory"), Map.of());
         }
         JsonNode expect = spec.path("expect");
@@ -120,7 +120,7 @@ final class FixtureRunner {
             }
             topics.clear();
             forgetDeadLetters(pipeline);
-            PipelineStats stats = metrics.pipeline(pipeline);
+            PipelineStats stats = runtimes.get(pipeline).stats();
             long filtered = stats.recordsFiltered();
             long settledBefore = stats.recordsRead();
             Map<String, Long> droppedBefore = stats.fieldsDroppedByName();

@@ -2,9 +2,10 @@ package dev.sluice.app;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Objects;
 
-import dev.sluice.ops.Pipelines;
-import dev.sluice.source.FileFailures;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.source.FileInputs;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.CamelContext;
@@ -21,14 +22,12 @@ public class RunOnce {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final CamelContext camel;
-    private final Pipelines pipelines;
-    private final FileFailures failures;
+    private final PipelineRuntimes runtimes;
     private volatile String problem;
 
-    public RunOnce(CamelContext camel, Pipelines pipelines, FileFailures failures) {
+    public RunOnce(CamelContext camel, PipelineRuntimes runtimes) {
         this.camel = camel;
-        this.pipelines = pipelines;
-        this.failures = failures;
+        this.runtimes = runtimes;
     }
 
     /** Blocks until drained; false if {@code timeout} (zero: none) passed first, a file failed or a directory is unreadable. */
@@ -36,7 +35,7 @@ public class RunOnce {
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         int quietPolls = 0;
         while (quietPolls < 2) {
-            if (System.nanoTime() > deadline || failures.total() > 0 || problem != null) {
+            if (System.nanoTime() > deadline || failedFiles() > 0 || problem != null) {
                 return false;
             }
             Thread.sleep(POLL.toMillis());
@@ -46,7 +45,7 @@ public class RunOnce {
     }
 
     public long failedFiles() {
-        return failures.total();
+        return runtimes.all().stream().mapToLong(PipelineRuntime::failedInputs).sum();
     }
 
     /** Why the run could not see its input (an input directory that cannot be listed), or null. */
@@ -60,7 +59,8 @@ public class RunOnce {
             return false;
         }
         try {
-            return pipelines.routes().stream().noneMatch(FileInputs::pending);
+            return runtimes.all().stream().map(runtime -> camel.getRoute(runtime.name())).filter(Objects::nonNull)
+                    .noneMatch(FileInputs::pending);
         } catch (UncheckedIOException e) {
             problem = e.getMessage();
             return false;

@@ -66,7 +66,7 @@ public class SluiceMain implements QuarkusApplication {
     dev.sluice.sink.TopicCaptures captures;
 
     @Inject
-    dev.sluice.metrics.PipelineMetrics metrics;
+    dev.sluice.runtime.PipelineRuntimes runtimes;
 
     static final String USAGE = """
             usage: java -jar quarkus-run.jar [command]
@@ -159,7 +159,7 @@ public class SluiceMain implements QuarkusApplication {
             case "test" -> {
                 Path routes = Path.of(config.routesDir());
                 Path fixtures = config.fixturesDir().orElseThrow();
-                int failed = new FixtureRunner(camel, database, captures, metrics, fixtures, System.out)
+                int failed = new FixtureRunner(camel, database, captures, runtimes, fixtures, System.out)
                         .run(routes.resolve("tests"));
                 return failed == 0 ? 0 : 1;
             }

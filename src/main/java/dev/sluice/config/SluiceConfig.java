@@ -102,6 +102,14 @@ public interface SluiceConfig {
         int poolSize();
 
         /**
+         * How long start-up waits out a database that is not ready for the migrations (connection refused, too many
+         * clients, a pool that gets no connection, a server starting or shutting down), retrying with growing pauses
+         * while readiness says so; after that the service exits with code 1 and the reason.
+         */
+        @WithDefault("PT5M")
+        Duration startupTimeout();
+
+        /**
          * Apply the SQL migrations at start-up (Flyway): Sluice's own tables, then those in {@code migrations-dir}.
          * Off: the tables are made by someone else, with the same files (docs/first-pipeline.md).
          */

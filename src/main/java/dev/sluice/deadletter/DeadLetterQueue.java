@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.UUID;
@@ -28,6 +29,8 @@ import dev.sluice.record.Cut;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.StageException;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.sluice.record.Json;
@@ -48,8 +51,9 @@ import org.jboss.logging.Logger;
  * {@code sluice.error.partition}, {@code sluice.error.offset}, {@code sluice.error.pipeline},
  * {@code sluice.error.stage}, {@code sluice.error.reason}, {@code sluice.error.exception.class},
  * {@code sluice.error.time}. The send does not hold the consumer: the record is released when the broker
- * acknowledges it; if the broker refuses it, the record is abandoned (its offset is not committed, so it is read
- * again after a restart) and readiness says so until a dead letter is accepted again.
+ * acknowledges it; while the broker refuses it, the record is held (its partition commits no further), its pipeline
+ * and readiness name the partition, offset and reason, and the send is tried again with growing pauses
+ * ({@code sluice.retry.*}); once it is taken, the partition moves on.
  *
  * <p>
  * Any other record (read from a file, given by a Java source or over HTTP) goes to the table
@@ -86,8 +90,11 @@ public class DeadLetterQueue {
     private final int maxTopicRecordBytes;
     /** Bytes of the stored entries, as last measured and added to since; -1 before the first measure. */
     private long storedBytes = -1;
-    private final ScheduledExecutorService retentionTimer = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "Sluice dead-letter retention");
+    private final SluiceConfig.Retry retry;
+    private final PipelineRuntimes runtimes;
+    /** Removes what is past its retention; tries refused dead letters of Kafka records again. */
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "Sluice dead letters");
         thread.setDaemon(true);
         return thread;
     });
@@ -96,8 +103,10 @@ public class DeadLetterQueue {
     static final String STORE = "dead-letter store";
 
     public DeadLetterQueue(SluiceConfig config, KafkaProducers kafka, @Readiness DependencyHealth health,
-            MeterRegistry registry, DeadLetterSeal seal, Database database) {
+            MeterRegistry registry, DeadLetterSeal seal, Database database, PipelineRuntimes runtimes) {
         this.seal = seal;
+        this.retry = config.retry();
+        this.runtimes = runtimes;
         this.dir = Path.of(config.deadLetter().dir());
         this.table = new DeadLetterTable(database);
         this.maxTotalBytes = config.deadLetter().maxTotalBytes();
@@ -114,7 +123,7 @@ public class DeadLetterQueue {
     /** Imports the dead-letter files of earlier releases, and starts removing what is past its retention. */
     void start(@Observes StartupEvent event) {
         new DeadLetterImport(dir, table).run();
-        retention.ifPresent(keep -> retentionTimer.scheduleWithFixedDelay(() -> removeOlderThan(keep), 0, 1,
+        retention.ifPresent(keep -> retries.scheduleWithFixedDelay(() -> removeOlderThan(keep), 0, 1,
                 TimeUnit.HOURS));
     }
 
@@ -134,7 +143,7 @@ public class DeadLetterQueue {
 
     @PreDestroy
     void stop() {
-        retentionTimer.shutdownNow();
+        retries.shutdownNow();
     }
 
     synchronized long storedBytes() {
@@ -230,28 +239,68 @@ public class DeadLetterQueue {
         headers.add(Map.entry(DeadLetterSeal.FIELD, seal.seal(headers, record.key(), payload)));
         ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(topic(record.topic()), null, record.key(), payload);
         headers.forEach(h -> dead.headers().add("sluice.error." + h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8)));
+        sendToTopic(origin, record, dead, stage + ": " + reason(error), retry.initialBackoff());
+    }
+
+    /**
+     * Sends a Kafka record's dead letter; while the broker refuses it, the record is held (its partition commits no
+     * further, which its pipeline and readiness name) and the send is tried again with growing pauses, until it is
+     * taken, the pipeline is removed or the service stops (then the record is abandoned: read again after a restart).
+     */
+    private void sendToTopic(RecordOrigin origin, Location.TopicOffset record, ProducerRecord<byte[], byte[]> dead,
+            String why, Duration pause) {
         String dependency = "dead-letter topic " + dead.topic();
+        String held = held(record);
+        Optional<PipelineRuntime> pipeline = runtimes.find(origin.pipeline());
         try {
             kafka.producer().send(dead, (metadata, failure) -> {
                 if (failure == null) {
                     health.ok(dependency);
-                    LOG.warnf("Dead-lettered %s of pipeline %s at stage %s: %s", origin, origin.pipeline(), stage,
-                            reason(error));
+                    pipeline.ifPresent(runtime -> runtime.release(held));
+                    LOG.warnf("Dead-lettered %s of pipeline %s at stage %s", origin, origin.pipeline(), why);
                     origin.deadLettered();
                 } else {
-                    refused(origin, dependency, failure);
+                    refused(origin, record, dead, why, pause, failure);
                 }
             });
         } catch (RuntimeException e) {
-            refused(origin, dependency, e);
+            refused(origin, record, dead, why, pause, e);
         }
     }
 
-    private void refused(RecordOrigin origin, String dependency, Exception failure) {
+    /** The input a record whose dead letter is refused holds back, as its pipeline names it. */
+    private static String held(Location.TopicOffset record) {
+        return "partition " + record.topic() + "-" + record.partition() + " offset " + record.offset();
+    }
+
+    private void refused(RecordOrigin origin, Location.TopicOffset record, ProducerRecord<byte[], byte[]> dead,
+            String why, Duration pause, Exception failure) {
+        String dependency = "dead-letter topic " + dead.topic();
+        String held = held(record);
         health.failing(dependency, failure);
-        LOG.errorf("Cannot dead-letter %s of pipeline %s to the %s: %s; it will be read again after a restart", origin,
-                origin.pipeline(), dependency, failure.getMessage());
-        origin.abandon(failure);
+        Optional<PipelineRuntime> pipeline = runtimes.find(origin.pipeline()).filter(runtime -> !runtime.closed());
+        if (pipeline.isEmpty() || retries.isShutdown()) {
+            LOG.errorf("Cannot dead-letter %s of pipeline %s to the %s: %s; it is read again after a restart", origin,
+                    origin.pipeline(), dependency, failure.getMessage());
+            origin.abandon(failure);
+            return;
+        }
+        if (!pipeline.get().held().containsKey(held)) {
+            LOG.errorf("Cannot dead-letter %s of pipeline %s to the %s: %s; the record is held, its partition commits "
+                    + "no further, and the dead letter is tried again until it is taken", origin, origin.pipeline(),
+                    dependency, failure.getMessage());
+        }
+        pipeline.get().hold(held, "its dead letter is refused by the " + dependency + " (" + failure.getMessage()
+                + "); tried again every " + pause + " at most " + retry.maxBackoff());
+        Duration next = pause.multipliedBy(2).compareTo(retry.maxBackoff()) > 0 ? retry.maxBackoff()
+                : pause.multipliedBy(2);
+        try {
+            retries.schedule(() -> sendToTopic(origin, record, dead, why, next), pause.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            pipeline.get().release(held);
+            origin.abandon(failure);
+        }
     }
 
     private void store(RecordOrigin origin, String stage, Throwable error) {

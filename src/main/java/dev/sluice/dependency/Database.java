@@ -21,6 +21,7 @@ import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import org.flywaydb.core.api.FlywayException;
 import io.quarkus.arc.Unremovable;
@@ -53,6 +54,8 @@ public class Database {
     private final String pipelinesUser;
     private final String pipelinesPassword;
     private volatile boolean schemaReady;
+    /** Why start-up is still waiting for the database, or null: what readiness says meanwhile. */
+    private volatile String startupWait;
     private final CompletableFuture<Void> earlyMigration;
 
     public Database(SluiceConfig config) throws SQLException {
@@ -170,8 +173,9 @@ public class Database {
     }
 
     /**
-     * Applies the migrations at start-up, so a broken one stops the service with its error. A database that does
-     * not answer yet is no reason not to start: the migrations run at the first connection then.
+     * Applies the migrations at start-up, so a broken one stops the service with its error. A database that is not
+     * ready for them ({@link #notReady}) is waited out in the background, for at most
+     * {@code sluice.db.startup-timeout}, while readiness says so; then the service exits with code 1 and the reason.
      */
     void migrateAtStart(@Observes StartupEvent event) {
         try {
@@ -180,16 +184,94 @@ public class Database {
         } catch (CompletionException failed) {
             SQLException e = failed.getCause() instanceof SQLException sql ? sql
                     : new SQLException(String.valueOf(failed.getCause().getMessage()), null, failed.getCause());
-            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-                LOG.warnf("The database does not answer yet; migrations will run at the first write: %s", e.getMessage());
-                return;
+            if (!notReady(e)) {
+                throw new IllegalStateException(e.getMessage(), e);
             }
-            throw new IllegalStateException(e.getMessage(), e);
+            Thread waiting = new Thread(() -> {
+                String gaveUp = awaitSchema(e, config.startupTimeout());
+                if (gaveUp != null) {
+                    LOG.error(gaveUp);
+                    System.err.println(gaveUp);
+                    Quarkus.asyncExit(1);
+                }
+            }, "Sluice migrations");
+            waiting.setDaemon(true);
+            waiting.start();
         }
     }
 
-    /** Null when the database answers within two seconds, else why not. */
+    /**
+     * Tries the migrations again, with pauses growing from one second to fifteen, while the database is not ready
+     * for them and {@code timeout} has not passed; null once they ran, else why the start cannot go on.
+     */
+    String awaitSchema(SQLException first, Duration timeout) {
+        long began = System.nanoTime();
+        Duration pause = Duration.ofSeconds(1);
+        SQLException last = first;
+        for (int attempt = 1;; attempt++) {
+            long waited = System.nanoTime() - began;
+            if (waited >= timeout.toNanos()) {
+                startupWait = null;
+                return "The database was not ready for the migrations within " + timeout
+                        + " (sluice.db.startup-timeout); the service stops: " + last.getMessage();
+            }
+            startupWait = "not ready for the migrations since start-up (" + attempt + " attempt(s), "
+                    + Duration.ofNanos(waited).toSeconds() + " s; the service stops after " + timeout
+                    + ", sluice.db.startup-timeout): " + last.getMessage();
+            LOG.warnf("The database is %s", startupWait);
+            try {
+                Thread.sleep(Math.min(pause.toMillis(), Math.max(1, (timeout.toNanos() - waited) / 1_000_000)));
+                ensureSchema();
+                startupWait = null;
+                LOG.infof("Database %s ready after %d attempt(s)", vendor(), attempt + 1);
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (SQLException e) {
+                if (!notReady(e)) {
+                    startupWait = null;
+                    return "The migrations failed; the service stops: " + e.getMessage();
+                }
+                last = e;
+            } catch (RuntimeException e) {
+                startupWait = null;
+                return "The migrations failed; the service stops: " + e.getMessage();
+            }
+            pause = pause.multipliedBy(2).compareTo(MAX_START_PAUSE) > 0 ? MAX_START_PAUSE : pause.multipliedBy(2);
+        }
+    }
+
+    private static final Duration MAX_START_PAUSE = Duration.ofSeconds(15);
+
+    /**
+     * A failure that waiting may mend: the database cannot be reached (SQLState class 08), has no room for another
+     * client (class 53: too many connections), is starting or shutting down (57P01–57P03), or the pool got no
+     * connection in time (Agroal's acquisition timeout, which has no SQLState).
+     */
+    static boolean notReady(SQLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("53") || state.equals("57P01")
+                        || state.equals("57P02") || state.equals("57P03")) {
+                    return true;
+                }
+            }
+            if (cause instanceof java.sql.SQLTransientException || cause instanceof java.net.ConnectException
+                    || String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("acquisition timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Null when the database answers within two seconds and its tables are in place, else why not. */
     public String unreachable() {
+        String waiting = startupWait;
+        if (waiting != null) {
+            return waiting;
+        }
         try (Connection connection = owner.getConnection()) {
             return connection.isValid(2) ? null : "the database did not answer within 2 s";
         } catch (SQLException e) {

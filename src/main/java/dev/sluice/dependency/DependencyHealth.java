@@ -6,6 +6,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -16,7 +18,8 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Readiness of what pipelines depend on: DOWN while the sink database does not answer (checked at most every
  * {@link #PING_INTERVAL}, so an idle pipeline's outage shows too), while any sink or reference table last failed for
- * a reason that may pass, or while a pipeline is paused by its error budget; each named with the reason. UP again
+ * a reason that may pass, or while a pipeline holds back an input (a Kafka record whose dead letter is refused, a spool
+ * that cannot be written); each named with the reason. UP again
  * when they recover. Liveness never depends on it, so an outage does not make Kubernetes restart the pod.
  */
 @Readiness
@@ -30,11 +33,13 @@ public class DependencyHealth implements HealthCheck {
     /** For failures that no later success would clear: how to tell they are over. */
     private final Map<String, BooleanSupplier> recovered = new ConcurrentHashMap<>();
     private final Database database;
+    private final PipelineRuntimes runtimes;
     private volatile long lastPing;
     private volatile String databaseProblem;
 
-    public DependencyHealth(Database database) {
+    public DependencyHealth(Database database, PipelineRuntimes runtimes) {
         this.database = database;
+        this.runtimes = runtimes;
     }
 
     public void failing(String dependency, Exception error) {
@@ -68,7 +73,17 @@ public class DependencyHealth implements HealthCheck {
         if (database != null) {
             all.put("database", database);
         }
+        all.putAll(held());
         return all;
+    }
+
+    /** The inputs pipelines hold back (a record whose dead letter is refused, a spool that cannot be written). */
+    private Map<String, String> held() {
+        Map<String, String> held = new TreeMap<>();
+        for (PipelineRuntime runtime : runtimes.all()) {
+            runtime.held().forEach((input, reason) -> held.put("pipeline " + runtime.name() + " " + input, reason));
+        }
+        return held;
     }
 
     /** Clears the failures that are over, and pings the database if its last answer is old. */
@@ -89,12 +104,14 @@ public class DependencyHealth implements HealthCheck {
     public HealthCheckResponse call() {
         refresh();
         String database = databaseProblem;
+        Map<String, String> held = held();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("sluice-dependencies")
-                .status(failing.isEmpty() && database == null);
+                .status(failing.isEmpty() && database == null && held.isEmpty());
         if (database != null) {
             response.withData("database", database);
         }
         failing.forEach(response::withData);
+        held.forEach(response::withData);
         return response.build();
     }
 }

@@ -3,8 +3,6 @@ package dev.sluice.engine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -52,9 +50,6 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
     public PipelineDefinitions(SluiceConfig config) {
         this.config = config;
     }
-
-    /** The writers made for each route, stopped when the route is removed (a reload, or shutdown). */
-    private final Map<String, List<BatchWriter>> writers = new ConcurrentHashMap<>();
 
     /** Camel Main is about to load the routes: watch them being added. */
     void register(@Observes BeforeConfigure event) {
@@ -148,9 +143,7 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
         refuse(aggregate.getDiscardOnAggregationFailure(), "discardOnAggregationFailure", routeId);
         refuse(aggregate.getIgnoreInvalidCorrelationKeys(), "ignoreInvalidCorrelationKeys", routeId);
         if (aggregate.getExecutorService() == null && aggregate.getExecutorServiceBean() == null) {
-            BatchWriter writer = new BatchWriter(routeId);
-            writers.computeIfAbsent(routeId, id -> new CopyOnWriteArrayList<>()).add(writer);
-            aggregate.executorService(writer);
+            aggregate.executorService(new BatchWriter(routeId));
         }
         if (aggregate.getCompletionTimeout() != null && aggregate.getCompletionTimeoutExpression() == null) {
             aggregate.completionTimeout(new BatchWindow(templateParameters(route, aggregate.getCompletionTimeout())));
@@ -203,9 +196,19 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
     @Override
     public void onRemoveRouteDefinition(RouteDefinition routeDefinition) {
         // Camel also calls this with null when it clears definitions it has already started
-        List<BatchWriter> removed = routeDefinition == null ? null : writers.remove(routeDefinition.getRouteId());
-        if (removed != null) {
-            removed.forEach(BatchWriter::shutdown);
+        if (routeDefinition != null) {
+            shutdownWriters(routeDefinition.getOutputs());
+        }
+    }
+
+    /** Stops the writers this class gave the batch steps of a route that is removed (a reload, or shutdown). */
+    private static void shutdownWriters(List<ProcessorDefinition<?>> outputs) {
+        for (ProcessorDefinition<?> output : outputs) {
+            if (output instanceof AggregateDefinition aggregate
+                    && aggregate.getExecutorServiceBean() instanceof BatchWriter writer) {
+                writer.shutdown();
+            }
+            shutdownWriters(output.getOutputs());
         }
     }
 

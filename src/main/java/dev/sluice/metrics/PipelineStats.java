@@ -45,11 +45,9 @@ public final class PipelineStats {
     private final AtomicLong lastSettledNanos = new AtomicLong();
 
     private final SettleListener listener;
-    /** How a pipeline that is no route any more ended ({@code Finished}, {@code Failed}, {@code Stopped}), and what it read. */
-    private volatile String ended;
-    private volatile String endedSource;
 
-    PipelineStats(String name, MeterRegistry registry, SettleListener listener) {
+    /** Registers the pipeline's meters with {@code registry}; {@code listener} hears every record settle. */
+    public PipelineStats(String name, MeterRegistry registry, SettleListener listener) {
         this.name = name;
         this.listener = listener;
         this.registry = registry;
@@ -95,21 +93,6 @@ public final class PipelineStats {
 
     public String name() {
         return name;
-    }
-
-    /** The pipeline's route is gone: {@code status} says how it ended; null when it runs (again). */
-    public void ended(String status, String source) {
-        this.ended = status;
-        this.endedSource = source;
-    }
-
-    /** How the pipeline ended, or null while it runs or never ended. */
-    public String endedStatus() {
-        return ended;
-    }
-
-    public String endedSource() {
-        return endedSource;
     }
 
     public void recordRead() {
@@ -249,17 +232,17 @@ public final class PipelineStats {
 
     /** The pipeline met an error it cannot go on after, in {@code where} (a stage, a sink): it stops. */
     public void fatal(String where, Throwable error) {
-        listener.fatal(name, where, error);
+        listener.fatal(where, error);
     }
 
     /** A record {@code sender} posted settled: {@code failed} when dead-lettered, for {@code reason}. */
     public void senderSettled(String sender, boolean failed, String reason) {
-        listener.senderSettled(name, sender, failed, reason);
+        listener.senderSettled(sender, failed, reason);
     }
 
     private void settled(boolean failed) {
         lastSettledNanos.set(System.nanoTime());
-        listener.settled(name, failed);
+        listener.settled(failed);
     }
 
     public long recordsRead() {

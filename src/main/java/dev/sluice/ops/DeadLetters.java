@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import dev.sluice.deadletter.DeadLetter;
 import dev.sluice.deadletter.DeadLetterFilter;
 import dev.sluice.deadletter.DeadLetterStore;
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.record.InputProgress;
 import dev.sluice.record.RecordOrigin;
+import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.source.Replay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,13 +51,14 @@ public class DeadLetters {
 
     private final CamelContext camel;
     private final DeadLetterStore store;
-    private final PipelineMetrics metrics;
+    private final PipelineRuntimes runtimes;
     private final MeterRegistry registry;
 
-    public DeadLetters(CamelContext camel, DeadLetterStore store, PipelineMetrics metrics, MeterRegistry registry) {
+    public DeadLetters(CamelContext camel, DeadLetterStore store, PipelineRuntimes runtimes,
+            MeterRegistry registry) {
         this.camel = camel;
         this.store = store;
-        this.metrics = metrics;
+        this.runtimes = runtimes;
         this.registry = registry;
     }
 
@@ -121,7 +122,7 @@ public class DeadLetters {
                 continue;
             }
             String sender = letter.entry().get("sender") instanceof String name ? name : null;
-            records.add(new RecordOrigin(metrics.pipeline(pipeline), letter.location(), letter.payload(), progress,
+            records.add(new RecordOrigin(runtimes.get(pipeline).stats(), letter.location(), letter.payload(), progress,
                     null, sender).replayOf(letter.id()));
         }
         if (!records.isEmpty()) {

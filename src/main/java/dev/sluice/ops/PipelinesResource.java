@@ -40,12 +40,10 @@ public class PipelinesResource {
     static final int MAX_PAGE = 1000;
 
     private final Pipelines pipelines;
-    private final ErrorBudget budget;
     private final DeadLetters deadLetters;
 
-    public PipelinesResource(Pipelines pipelines, ErrorBudget budget, DeadLetters deadLetters) {
+    public PipelinesResource(Pipelines pipelines, DeadLetters deadLetters) {
         this.pipelines = pipelines;
-        this.budget = budget;
         this.deadLetters = deadLetters;
     }
 
@@ -72,7 +70,7 @@ public class PipelinesResource {
     @RolesAllowed(Roles.OPERATE)
     public PipelineReport resume(@PathParam("name") String name) {
         PipelineReport report = report(name);
-        return budget.resume(name) ? report(name) : report;
+        return pipelines.resume(name) ? report(name) : report;
     }
 
     /** The pipeline's report, or 404; not a resource method, so a method of another role may call it. */

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.function.Function;
 
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.routes.RoutesModel.Pipeline;
 import dev.sluice.stage.JsonRecordParser;
 import org.apache.camel.CamelContext;
@@ -185,7 +186,7 @@ public final class PipelineCheck {
     private List<Problem> installed(RouteSet set) {
         List<Problem> problems = new ArrayList<>();
         try (CamelContext camel = scratch()) {
-            new RoutesInstaller(camel, config, null).install(set);
+            new RoutesInstaller(camel, config, PipelineRuntimes.unwatched(config)).install(set);
         } catch (Exception e) {
             problems.add(new Problem(Path.of(config.routesDir()), 1, 1, "cannot install the pipelines: " + e));
         }

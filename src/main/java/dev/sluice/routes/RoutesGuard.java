@@ -5,11 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import dev.sluice.config.ConfigurationException;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.source.HttpSpools;
+import dev.sluice.dependency.DependencyHealth;
+import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.stage.JsonRecordParser;
 import dev.sluice.stage.PipelineStage;
 import io.micrometer.core.instrument.Counter;
@@ -23,6 +25,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.quarkus.main.events.BeforeConfigure;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,20 +40,26 @@ import org.jboss.logging.Logger;
 public class RoutesGuard {
 
     private static final Logger LOG = Logger.getLogger(RoutesGuard.class);
+    /** Readiness's name for the routes files when none of their pipelines runs. */
+    private static final String ROUTES = "routes";
 
     private final SluiceConfig config;
     private final Config settings;
-    private final HttpSpools spools;
+    private final PipelineRuntimes runtimes;
+    private final DependencyHealth health;
     private final Counter reloadsRefused;
     private volatile CamelContext camel;
+    /** The set checked at start-up, then the set installed last. */
     private volatile RouteSet checked;
     private volatile RoutesInstaller.Installed installed = RoutesInstaller.Installed.NONE;
     private volatile List<String> problems = List.of();
 
-    public RoutesGuard(SluiceConfig config, Config settings, HttpSpools spools, MeterRegistry registry) {
+    public RoutesGuard(SluiceConfig config, Config settings, PipelineRuntimes runtimes,
+            @Readiness DependencyHealth health, MeterRegistry registry) {
         this.config = config;
+        this.health = health;
         this.settings = settings;
-        this.spools = spools;
+        this.runtimes = runtimes;
         Gauge.builder("sluice.routes.problems", this, guard -> guard.problems.size())
                 .description("Problems of the routes files that kept the last reload from happening (0: none)")
                 .register(registry);
@@ -121,13 +130,45 @@ public class RoutesGuard {
         }
     }
 
-    /** Replaces the installed set with {@code next}, which passed every check. */
+    /**
+     * Replaces the installed set with {@code next}, which passed every check; all or nothing. The new beans are made
+     * while the running pipelines go on (a bean that cannot be made changes nothing); then the running set is taken
+     * out and the new one added and started; if any of it fails to start, what it added is taken out and the running
+     * set is put back, and the failure shows as a routes problem. Pipelines that are in both keep their runtimes
+     * (figures, budget); those the new set leaves out are closed, only once it runs.
+     */
     synchronized void replace(RouteSet next) throws Exception {
         RoutesInstaller installer = installer();
+        Map<String, Object> beans = installer.beans(next);
+        RouteSet previous = checked;
         installer.uninstall(installed);
         installed = RoutesInstaller.Installed.NONE;
-        installed = installer.install(next);
+        try {
+            installed = installer.install(next, beans, previous.pipelines().keySet());
+        } catch (Exception e) {
+            problems = List.of("the reload could not start the new pipelines, the previous ones run again: "
+                    + e.getMessage());
+            reloadsRefused.increment();
+            try {
+                installed = installer.install(previous);
+            } catch (Exception again) {
+                // nothing runs from the routes files now: the service is not ready until a reload succeeds
+                health.failing(ROUTES, new IllegalStateException("no YAML pipeline runs: the reload failed ("
+                        + e.getMessage() + ") and the previous pipelines could not start again (" + again.getMessage()
+                        + ")"));
+                problems = List.of(health.failures().get(ROUTES));
+            }
+            throw e;
+        }
+        closeLeftOut(previous, next);
+        checked = next;
         problems = List.of();
+        health.ok(ROUTES);
+    }
+
+    /** Closes the runtimes of the pipelines of {@code from} that {@code to} leaves out. */
+    private void closeLeftOut(RouteSet from, RouteSet to) {
+        from.pipelines().keySet().stream().filter(id -> !to.pipelines().containsKey(id)).forEach(runtimes::close);
     }
 
     /** A reload was refused for these problems: the running pipelines stay; the problems show until one succeeds. */
@@ -144,7 +185,7 @@ public class RoutesGuard {
     }
 
     private RoutesInstaller installer() {
-        return new RoutesInstaller(camel, config, spools);
+        return new RoutesInstaller(camel, config, runtimes);
     }
 
     /** The application's beans, as the registry has them, leaving out those the routes files made. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -23,8 +24,10 @@ import dev.sluice.routes.RoutesModel.StageRoute;
 import dev.sluice.routes.RoutesModel.Step;
 import dev.sluice.routes.RoutesModel.To;
 import dev.sluice.routes.RoutesModel.When;
+import dev.sluice.engine.RouteSource;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.source.HttpSpool;
-import dev.sluice.source.HttpSpools;
 import dev.sluice.stage.JqFilter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -53,34 +56,65 @@ import org.apache.camel.support.ResourceHelper;
  */
 final class RoutesInstaller {
 
-    /** What one install added, to take out again: its beans by name, its routes and its HTTP spools. */
-    record Installed(Map<String, Object> beans, List<String> routes, List<String> spools) {
+    /** What one install added, to take out again: its beans by name, its routes and its pipelines. */
+    record Installed(Map<String, Object> beans, List<String> routes, List<String> pipelines) {
         static final Installed NONE = new Installed(Map.of(), List.of(), List.of());
     }
 
     private final CamelContext camel;
     private final SluiceConfig config;
-    /** The spools of HTTP pipelines; null outside the service ({@code validate}). */
-    private final HttpSpools spools;
+    private final PipelineRuntimes runtimes;
 
-    RoutesInstaller(CamelContext camel, SluiceConfig config, HttpSpools spools) {
+    RoutesInstaller(CamelContext camel, SluiceConfig config, PipelineRuntimes runtimes) {
         this.camel = camel;
         this.config = config;
-        this.spools = spools;
+        this.runtimes = runtimes;
     }
 
-    /** Adds the set: its beans made and bound, then its stages routes and its pipelines. */
-    Installed install(RouteSet set) throws Exception {
+    /** The set's beans, made (not bound yet): a bean that cannot be made fails here, before anything changed. */
+    Map<String, Object> beans(RouteSet set) throws Exception {
         Map<String, Object> beans = new LinkedHashMap<>();
         for (Bean bean : set.beans().values()) {
             Object object = bean.type().make(bean.values());
             if (object instanceof CamelContextAware aware) {
                 aware.setCamelContext(camel);
             }
-            camel.getRegistry().bind(bean.name(), object);
             beans.put(bean.name(), object);
         }
+        return beans;
+    }
+
+    /**
+     * Adds the set, as it is (at start-up, or put back after a failed reload): its beans made and bound, then its
+     * stages routes and its pipelines.
+     */
+    Installed install(RouteSet set) throws Exception {
+        return install(set, beans(set), set.pipelines().keySet());
+    }
+
+    /**
+     * Adds the set with its beans made already: the beans bound, then its stages routes and its pipelines, each with
+     * its runtime. All or nothing: when a route cannot be added or started, what was added is taken out again (the
+     * runtimes of {@code own} stay, for the caller to keep or close; those it opened are closed) and this throws. A
+     * pipeline may take over the runtime of one of {@code own} (the routes files' pipelines it replaces), never that
+     * of another running pipeline (a Java one).
+     */
+    Installed install(RouteSet set, Map<String, Object> beans, Set<String> own) throws Exception {
+        beans.forEach(camel.getRegistry()::bind);
         List<String> routes = new ArrayList<>();
+        List<String> pipelines = new ArrayList<>();
+        try {
+            addRoutes(set, own, routes, pipelines);
+        } catch (Exception e) {
+            uninstall(new Installed(beans, routes, pipelines));
+            pipelines.stream().filter(id -> !own.contains(id)).forEach(runtimes::close); // opened for nothing
+            throw e;
+        }
+        return new Installed(Map.copyOf(beans), List.copyOf(routes), List.copyOf(pipelines));
+    }
+
+    private void addRoutes(RouteSet set, Set<String> own, List<String> routes, List<String> pipelines)
+            throws Exception {
         for (RoutesModel.File file : set.files()) {
             // through a route builder, so Sluice's route configuration (its error handling) applies to them
             camel.addRoutes(new RouteBuilder(camel) {
@@ -94,34 +128,42 @@ final class RoutesInstaller {
             });
             file.routes().forEach(route -> routes.add(route.id()));
         }
-        List<String> spooled = new ArrayList<>();
         for (Pipeline pipeline : set.pipelines().values()) {
+            Templates.Source source = pipeline.template().source();
+            if (!own.contains(pipeline.id()) && runtimes.find(pipeline.id())
+                    .filter(running -> running.endedStatus() == null).isPresent()) {
+                throw new IllegalStateException("pipeline " + pipeline.id() + " runs already, defined in Java: give "
+                        + "the routes file's pipeline another routeId");
+            }
+            PipelineRuntime runtime = runtimes.open(pipeline.id(), new RouteSource(camel, pipeline.id(), source.prefix,
+                    source != Templates.Source.HTTP));
+            pipelines.add(pipeline.id());
             Map<String, Object> parameters = new LinkedHashMap<>(pipeline.parameters());
-            if (pipeline.template().source() == Templates.Source.HTTP) {
+            if (source == Templates.Source.HTTP) {
                 HttpSpool spool = new HttpSpool(Path.of(config.http().spoolDir(), pipeline.id()),
                         config.http().maxSpoolBytes(), config.http().maxSenderShare());
                 parameters.put(Templates.SPOOL_URI, spool.consumerUri());
-                if (spools != null) {
-                    spools.register(pipeline.id(), spool);
-                    spooled.add(pipeline.id());
-                }
+                runtime.attach(HttpSpool.class, spool);
             }
+            routes.add(pipeline.id());
             TemplatedRouteBuilder.builder(camel, pipeline.template().id()).routeId(pipeline.id()).parameters(parameters)
                     .add();
-            routes.add(pipeline.id());
         }
-        return new Installed(Map.copyOf(beans), List.copyOf(routes), List.copyOf(spooled));
     }
 
-    /** Takes out what an install added: its routes stopped and removed, its beans unbound, its spools closed. */
+    /**
+     * Takes out what an install added: its routes stopped and removed, its beans unbound, its pipelines' spools
+     * detached. Their runtimes stay: the caller closes those of pipelines that are gone.
+     */
     void uninstall(Installed installed) throws Exception {
         Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
         List<RouteDefinition> definitions = model.getRouteDefinitions().stream()
                 .filter(route -> installed.routes().contains(route.getRouteId())).toList();
         model.removeRouteDefinitions(new ArrayList<>(definitions));
         installed.beans().keySet().forEach(camel.getRegistry()::unbind);
-        if (spools != null) {
-            installed.spools().forEach(spools::remove);
+        for (String pipeline : installed.pipelines()) {
+            runtimes.find(pipeline).ifPresent(runtime -> runtime.part(HttpSpool.class)
+                    .ifPresent(spool -> runtime.detach(HttpSpool.class, spool)));
         }
     }
 

@@ -14,15 +14,18 @@ import dev.sluice.record.Json;
 import dev.sluice.record.UnavailableException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Writes a batch to a Kafka topic: each record as JSON, keyed by the value of {@code keyField}, so all the records
  * of one key go to one partition in the order they were read: {@code to: sluice-topic:<topic>?keyField=<field>} in a
  * pipeline. Records count as written only once the broker acknowledged them (all in-sync replicas). A record the
- * broker refuses for good (too large) is rejected alone; a send that fails for a reason that may pass (broker down,
- * leader moving) fails the write as {@link BatchSink.Failure#TRANSIENT}, and only the records not acknowledged are
- * sent again.
+ * broker refuses for its own content (too large, failing the broker's validation) is rejected alone; a send that
+ * fails for a reason that may pass (broker down, leader moving) fails the write as {@link BatchSink.Failure#TRANSIENT},
+ * and only the records not acknowledged are sent again; any other refusal (an ACL, a topic that may not be written, a
+ * bad client setting) is the pipeline's {@link BatchSink.Failure#CONFIGURATION}: it stops, nothing dead-lettered.
  */
 final class KafkaSink implements BatchSink {
 
@@ -46,6 +49,7 @@ final class KafkaSink implements BatchSink {
         List<Batch.Entry> sent = new ArrayList<>(entries.size());
         List<Future<RecordMetadata>> acks = new ArrayList<>(entries.size());
         Exception transientFailure = null;
+        Exception refusal = null;
         for (Batch.Entry entry : entries) {
             try {
                 acks.add(kafka.producer().send(record(entry.record())));
@@ -65,21 +69,44 @@ final class KafkaSink implements BatchSink {
                 Thread.currentThread().interrupt();
                 throw new UnavailableException(name(), e);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RetriableException retriable) {
-                    transientFailure = transientFailure == null ? retriable : transientFailure;
+                Exception cause = e.getCause() instanceof Exception exception ? exception : e;
+                if (cause instanceof RetriableException) {
+                    transientFailure = transientFailure == null ? cause : transientFailure;
+                } else if (recordAtFault(cause)) {
+                    report.rejected(sent.get(i), cause);
                 } else {
-                    report.rejected(sent.get(i), e.getCause() instanceof Exception cause ? cause : e);
+                    refusal = refusal == null ? cause : refusal; // the pipeline's, not the record's: nothing rejected
                 }
             }
+        }
+        if (refusal != null) {
+            throw refusal;
         }
         if (transientFailure != null) {
             throw transientFailure;
         }
     }
 
+    /** A refusal of one record's own content: too large, or failing the broker's validation of the record. */
+    static boolean recordAtFault(Exception failure) {
+        return failure instanceof RecordTooLargeException || failure instanceof InvalidRecordException
+                || failure instanceof org.apache.kafka.common.InvalidRecordException;
+    }
+
+    /**
+     * A broker error that may pass is an outage; any other refusal from Kafka that is not a record's own (an ACL, a
+     * bad client setting, a topic that may not be written, a fenced producer) is the pipeline's configuration; what
+     * is not Kafka's is unknown.
+     */
     @Override
     public Failure classify(Exception failure) {
-        return failure instanceof RetriableException ? Failure.TRANSIENT : Failure.UNKNOWN;
+        if (failure instanceof RetriableException) {
+            return Failure.TRANSIENT;
+        }
+        if (recordAtFault(failure)) {
+            return Failure.DATA;
+        }
+        return failure instanceof KafkaException ? Failure.CONFIGURATION : Failure.UNKNOWN;
     }
 
     private ProducerRecord<byte[], byte[]> record(Map<String, Object> record) throws InvalidRecordException {

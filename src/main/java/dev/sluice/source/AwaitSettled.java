@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.sluice.record.InputProgress;
+import dev.sluice.runtime.UnitOfWork;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.AsyncCallback;
@@ -29,12 +30,6 @@ public class AwaitSettled extends AsyncProcessorSupport {
         thread.setDaemon(true);
         return thread;
     });
-
-    private final FileAttempts attempts;
-
-    public AwaitSettled(FileAttempts attempts) {
-        this.attempts = attempts;
-    }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
@@ -72,17 +67,27 @@ public class AwaitSettled extends AsyncProcessorSupport {
     private void complete(Exchange exchange, InputProgress progress, AsyncCallback callback, boolean sync) {
         Exception failure = progress.failure();
         FileAttempts.Attempt attempt = exchange.getProperty(JsonLinesSplitter.ATTEMPT, FileAttempts.Attempt.class);
-        boolean changed = failure == null && attempt != null && attempts.changed(attempt);
-        if (changed) {
-            failure = new IllegalStateException("File " + attempt.file() + " changed while it was read: it stays and is "
-                    + "read again once it stops changing (write files elsewhere and rename them in)");
-        }
         if (attempt != null) {
-            attempts.end(attempt, failure, changed);
+            if (failure == null && attempt.changed()) {
+                // not a failure: the file stays, and is read again whole once it stops changing
+                failure = new FileChangedException("File " + attempt.file() + " changed while it was read: it stays and "
+                        + "is read again once it stops changing (write files elsewhere and rename them in)");
+                attempt.finish(UnitOfWork.Outcome.CHANGED, failure.getMessage());
+            } else {
+                attempt.finish(failure == null ? UnitOfWork.Outcome.DONE : UnitOfWork.Outcome.FAILED,
+                        failure == null ? null : String.valueOf(failure.getMessage()));
+            }
         }
         if (failure != null) {
             exchange.setException(failure);
         }
         callback.done(sync);
+    }
+
+    /** The file changed while it was read: it stays in place, to be read again, and counts as no failure. */
+    static final class FileChangedException extends Exception {
+        FileChangedException(String message) {
+            super(message, null, false, false);
+        }
     }
 }

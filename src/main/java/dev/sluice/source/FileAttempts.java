@@ -9,9 +9,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.deadletter.DeadLetterQueue;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.UnitOfWork;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -28,8 +31,61 @@ public class FileAttempts {
     private static final Logger LOG = Logger.getLogger(FileAttempts.class);
     static final String DIR = ".sluice";
 
-    /** What a file looked like when an attempt began: read again if it no longer does at the end. */
-    public record Attempt(Path file, int number, long size, long modified) {
+    /**
+     * One attempt at a file, its unit of work: what the file looked like when the attempt began (read again if it no
+     * longer does at the end), ended once by {@link #finish}: the marker counts a failed attempt, not a changed file,
+     * and the pipeline's runtime hears how it ended.
+     */
+    public final class Attempt implements UnitOfWork {
+        private final PipelineRuntime pipeline;
+        private final Path file;
+        private final int number;
+        private final long size;
+        private final long modified;
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        Attempt(PipelineRuntime pipeline, Path file, int number, long size, long modified) {
+            this.pipeline = pipeline;
+            this.file = file;
+            this.number = number;
+            this.size = size;
+            this.modified = modified;
+        }
+
+        public Path file() {
+            return file;
+        }
+
+        /** True when the file is no longer as it was when the attempt began: a writer was still at it. */
+        public boolean changed() {
+            try {
+                BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+                return now.size() != size || now.lastModifiedTime().toMillis() != modified;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public void finish(Outcome outcome, String reason) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            Path marker = marker(file);
+            try {
+                switch (outcome) {
+                    case DONE -> {
+                        Files.deleteIfExists(marker);
+                        removeIfEmpty(marker.getParent());
+                    }
+                    case CHANGED -> write(marker, number - 1, "it changed while it was read");
+                    default -> write(marker, number, String.valueOf(reason).lines().findFirst().orElse(""));
+                }
+            } catch (IOException e) {
+                LOG.warnf("Cannot record the attempt at %s: %s", file, e.getMessage());
+            }
+            pipeline.inputFinished(file.toString(), outcome, reason);
+        }
     }
 
     /** The file was moved to the error directory instead of being read. */
@@ -50,7 +106,7 @@ public class FileAttempts {
     }
 
     /** Starts an attempt at {@code file}; moves it away instead when it has had all its attempts. */
-    public Attempt begin(String pipeline, Path file) throws QuarantinedException {
+    public Attempt begin(PipelineRuntime pipeline, Path file) throws QuarantinedException {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             Path marker = marker(file);
@@ -61,42 +117,15 @@ public class FileAttempts {
                 quarantine(pipeline, file, number - 1, lastReason);
             }
             write(marker, number, lastReason);
-            return new Attempt(file, number, attributes.size(), attributes.lastModifiedTime().toMillis());
+            return new Attempt(pipeline, file, number, attributes.size(), attributes.lastModifiedTime().toMillis());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot count the attempts at " + file, e);
         }
     }
 
-    /** True when the file is no longer as it was when the attempt began: a writer was still at it. */
-    public boolean changed(Attempt attempt) {
-        try {
-            BasicFileAttributes now = Files.readAttributes(attempt.file(), BasicFileAttributes.class);
-            return now.size() != attempt.size() || now.lastModifiedTime().toMillis() != attempt.modified();
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    /** The attempt ended: {@code failure} null when the file is done, else why it failed (kept for the next one). */
-    public void end(Attempt attempt, Exception failure, boolean changed) {
-        Path marker = marker(attempt.file());
-        try {
-            if (failure == null) {
-                Files.deleteIfExists(marker);
-                removeIfEmpty(marker.getParent());
-            } else if (changed) {
-                write(marker, attempt.number() - 1, "it changed while it was read");
-            } else {
-                write(marker, attempt.number(), String.valueOf(failure.getMessage()).lines().findFirst().orElse(""));
-            }
-        } catch (IOException e) {
-            LOG.warnf("Cannot record the attempt at %s: %s", attempt.file(), e.getMessage());
-        }
-    }
-
-    private void quarantine(String pipeline, Path file, int attempts, String lastReason)
+    private void quarantine(PipelineRuntime pipeline, Path file, int attempts, String lastReason)
             throws IOException, QuarantinedException {
-        Path errors = errorDir(pipeline, file.getParent());
+        Path errors = errorDir(pipeline.name(), file.getParent());
         Files.createDirectories(errors);
         Path target = errors.resolve(file.getFileName());
         for (int n = 1; Files.exists(target); n++) {
@@ -106,7 +135,8 @@ public class FileAttempts {
         Files.deleteIfExists(marker(file));
         removeIfEmpty(marker(file).getParent());
         String reason = "failed " + attempts + " times (last: " + lastReason + "); moved to " + target;
-        deadLetters.sendFile(pipeline, file.toString(), target.toString(), reason);
+        deadLetters.sendFile(pipeline.name(), file.toString(), target.toString(), reason);
+        pipeline.inputFinished(file.toString(), UnitOfWork.Outcome.POISON, reason);
         throw new QuarantinedException("File " + file + " " + reason);
     }
 

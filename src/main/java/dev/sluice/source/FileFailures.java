@@ -1,9 +1,7 @@
 package dev.sluice.source;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-
+import dev.sluice.runtime.PipelineRuntimes;
+import dev.sluice.runtime.UnitOfWork;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.apache.camel.Exchange;
@@ -13,21 +11,19 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Counts, per pipeline, the files whose processing failed as a whole (they stay in the input directory, to be read
- * again), and remembers why the last one failed: what tells a bounded run (run-once, a Java {@code run()}) that it
+ * Hears a file's exchange fail as a whole (the file stays in the input directory, to be read again) and ends its
+ * attempt as failed, unless the attempt ended already (a file that changed while it was read, which is no failure): so
+ * the pipeline's runtime counts each failed file once, and a bounded run (run-once, a Java {@code run()}) knows it
  * cannot end well.
  */
-// a singleton, not application-scoped: used for every record, so no client proxy looks up the instance on each call
+// a singleton, not application-scoped: registered with Camel before CDI's client proxies are of use
 @Singleton
 public class FileFailures extends EventNotifierSupport {
 
-    private final Map<String, AtomicLong> failed = new ConcurrentHashMap<>();
-    private final Map<String, String> lastReason = new ConcurrentHashMap<>();
+    private final PipelineRuntimes runtimes;
 
-    private final FileAttempts attempts;
-
-    public FileFailures(FileAttempts attempts) {
-        this.attempts = attempts;
+    public FileFailures(PipelineRuntimes runtimes) {
+        this.runtimes = runtimes;
         // only failures matter: any other exchange event Camel would make and hand over for every record
         setIgnoreExchangeCreatedEvent(true);
         setIgnoreExchangeCompletedEvent(true);
@@ -51,33 +47,20 @@ public class FileFailures extends EventNotifierSupport {
 
     @Override
     public void notify(CamelEvent event) {
-        if (event instanceof CamelEvent.ExchangeFailedEvent failure
-                && failure.getExchange().getFromEndpoint() instanceof FileEndpoint) {
-            Exchange exchange = failure.getExchange();
-            String route = exchange.getFromRouteId();
-            failed.computeIfAbsent(route, r -> new AtomicLong()).incrementAndGet();
-            FileAttempts.Attempt attempt = exchange.getProperty(JsonLinesSplitter.ATTEMPT, FileAttempts.Attempt.class);
-            if (attempt != null && exchange.getException() != null) {
-                attempts.end(attempt, exchange.getException(), false);
-            }
-            lastReason.put(route, exchange.getIn().getHeader(Exchange.FILE_NAME, String.class) + ": "
-                    + exchange.getException());
+        if (!(event instanceof CamelEvent.ExchangeFailedEvent failure
+                && failure.getExchange().getFromEndpoint() instanceof FileEndpoint)) {
+            return;
         }
-    }
-
-    /** Files of the pipeline that failed since the service started. */
-    public long count(String pipeline) {
-        AtomicLong count = failed.get(pipeline);
-        return count == null ? 0 : count.get();
-    }
-
-    /** Files of every pipeline that failed since the service started. */
-    public long total() {
-        return failed.values().stream().mapToLong(AtomicLong::get).sum();
-    }
-
-    /** Why the pipeline's last file failed, or null. */
-    public String lastReason(String pipeline) {
-        return lastReason.get(pipeline);
+        Exchange exchange = failure.getExchange();
+        Exception error = exchange.getException();
+        String reason = error == null ? "the route failed" : String.valueOf(error.getMessage());
+        FileAttempts.Attempt attempt = exchange.getProperty(JsonLinesSplitter.ATTEMPT, FileAttempts.Attempt.class);
+        if (attempt != null) {
+            attempt.finish(UnitOfWork.Outcome.FAILED, reason);
+        } else if (!(error instanceof FileAttempts.QuarantinedException)) {
+            // failed before its attempt began (the file could not be opened); a quarantined file was counted then
+            runtimes.find(exchange.getFromRouteId()).ifPresent(runtime -> runtime.inputFinished(
+                    exchange.getIn().getHeader(Exchange.FILE_PATH, String.class), UnitOfWork.Outcome.FAILED, reason));
+        }
     }
 }

@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.util.Iterator;
 
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.metrics.PipelineStats;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
@@ -34,16 +35,14 @@ public class JsonLinesSplitter {
     /** The exchange property holding the file's {@link FileAttempts.Attempt}, read by {@link AwaitSettled}. */
     static final String ATTEMPT = "sluice.fileAttempt";
 
-    private final PipelineMetrics metrics;
+    private final PipelineRuntimes runtimes;
     private final int maxRecordBytes;
     private final FileAttempts attempts;
-    private final HttpSpools spools;
 
-    public JsonLinesSplitter(PipelineMetrics metrics, SluiceConfig config, FileAttempts attempts, HttpSpools spools) {
-        this.metrics = metrics;
+    public JsonLinesSplitter(PipelineRuntimes runtimes, SluiceConfig config, FileAttempts attempts) {
+        this.runtimes = runtimes;
         this.maxRecordBytes = config.source().maxRecordBytes();
         this.attempts = attempts;
-        this.spools = spools;
     }
 
     public Iterator<RecordOrigin> split(Exchange file) throws FileAttempts.QuarantinedException {
@@ -52,11 +51,11 @@ public class JsonLinesSplitter {
             file.setProperty(InputProgress.PROPERTY, replay.progress());
             return replay.records().iterator();
         }
-        String route = file.getFromRouteId();
-        PipelineStats pipeline = metrics.pipeline(route);
+        PipelineRuntime runtime = runtimes.get(file.getFromRouteId());
+        PipelineStats pipeline = runtime.stats();
         String source = file.getIn().getHeader(Exchange.FILE_PATH, String.class);
-        file.setProperty(ATTEMPT, attempts.begin(route, Path.of(source)));
-        String sender = spools.spool(route).isPresent()
+        file.setProperty(ATTEMPT, attempts.begin(runtime, Path.of(source)));
+        String sender = runtime.part(HttpSpool.class).isPresent()
                 ? HttpSpool.senderOf(file.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class))
                 : null;
         InputProgress progress = new InputProgress();

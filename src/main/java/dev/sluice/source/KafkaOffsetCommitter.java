@@ -45,10 +45,6 @@ public final class KafkaOffsetCommitter extends KafkaConsumerListener {
         this.maxInFlight = maxInFlight;
     }
 
-    public PipelineStats pipeline() {
-        return pipeline;
-    }
-
     /** The acknowledgement of a record just consumed; called on its consumer's thread, in offset order. */
     Acknowledgement ack(String topic, int partition, long offset) {
         return lane().ack(new TopicPartition(topic, partition), offset);

@@ -2,11 +2,10 @@ package dev.sluice.source;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.apache.camel.CamelContext;
@@ -30,12 +29,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 @Singleton
 public class KafkaPipelines extends LifecycleStrategySupport {
 
-    private final PipelineMetrics metrics;
+    private final PipelineRuntimes runtimes;
     private final SluiceConfig config;
-    private final Map<String, KafkaOffsetCommitter> committers = new ConcurrentHashMap<>();
 
-    public KafkaPipelines(PipelineMetrics metrics, SluiceConfig config) {
-        this.metrics = metrics;
+    public KafkaPipelines(PipelineRuntimes runtimes, SluiceConfig config) {
+        this.runtimes = runtimes;
         this.config = config;
     }
 
@@ -50,27 +48,25 @@ public class KafkaPipelines extends LifecycleStrategySupport {
         kafka.getConfiguration().setConsumersCount(config.kafka().consumers());
     }
 
-    /** The committer of a Kafka pipeline, or null if the route does not consume from Kafka. */
-    public KafkaOffsetCommitter committer(String routeId) {
-        return committers.get(routeId);
-    }
-
     /** A route's consumer is created, not started yet: the moment to check it and give it a committer. */
     @Override
     public void onServiceAdd(CamelContext context, Service service, Route route) {
         if (service instanceof KafkaConsumer consumer && route != null) {
             refuseUnsafe(consumer.getEndpoint().getConfiguration(), route.getRouteId());
-            KafkaOffsetCommitter committer = new KafkaOffsetCommitter(metrics.pipeline(route.getRouteId()),
-                    config.kafka().lagInterval(), config.kafka().maxInFlight());
+            PipelineRuntime runtime = runtimes.get(route.getRouteId());
+            KafkaOffsetCommitter committer = new KafkaOffsetCommitter(runtime.stats(), config.kafka().lagInterval(),
+                    config.kafka().maxInFlight());
             consumer.setConsumerListener(committer);
-            committers.put(route.getRouteId(), committer);
+            runtime.attach(KafkaOffsetCommitter.class, committer);
         }
     }
 
     @Override
     public void onServiceRemove(CamelContext context, Service service, Route route) {
-        if (service instanceof KafkaConsumer && route != null) {
-            committers.remove(route.getRouteId());
+        if (service instanceof KafkaConsumer consumer && route != null
+                && consumer.getConsumerListener() instanceof KafkaOffsetCommitter committer) {
+            runtimes.find(route.getRouteId()).ifPresent(runtime -> runtime.detach(KafkaOffsetCommitter.class,
+                    committer));
         }
     }
 

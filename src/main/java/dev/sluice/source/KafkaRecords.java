@@ -5,7 +5,8 @@ import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
 import jakarta.inject.Singleton;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
@@ -30,13 +31,11 @@ import org.apache.camel.component.kafka.KafkaConstants;
 @Named("kafkaRecords")
 public class KafkaRecords implements Processor {
 
-    private final KafkaPipelines pipelines;
-    private final PipelineMetrics metrics;
+    private final PipelineRuntimes runtimes;
     private final int maxRecordBytes;
 
-    public KafkaRecords(KafkaPipelines pipelines, PipelineMetrics metrics, SluiceConfig config) {
-        this.pipelines = pipelines;
-        this.metrics = metrics;
+    public KafkaRecords(PipelineRuntimes runtimes, SluiceConfig config) {
+        this.runtimes = runtimes;
         this.maxRecordBytes = config.source().maxRecordBytes();
     }
 
@@ -46,7 +45,8 @@ public class KafkaRecords implements Processor {
             return; // a replayed dead letter: a record already, acknowledged to its replay, not to the topic
         }
         String pipeline = exchange.getFromRouteId();
-        KafkaOffsetCommitter committer = pipelines.committer(pipeline);
+        PipelineRuntime runtime = runtimes.get(pipeline);
+        KafkaOffsetCommitter committer = runtime.part(KafkaOffsetCommitter.class).orElse(null);
         if (committer == null) {
             throw new IllegalStateException("kafkaRecords must be the first step of a route that consumes from kafka: ("
                     + pipeline + ")");
@@ -61,7 +61,7 @@ public class KafkaRecords implements Processor {
         }
         // a value longer than the largest record is kept only in its first bytes, and dead-lettered as such
         Cut cut = value.length > maxRecordBytes ? Cut.of(value) : null;
-        RecordOrigin origin = new RecordOrigin(metrics.pipeline(pipeline),
+        RecordOrigin origin = new RecordOrigin(runtime.stats(),
                 new Location.TopicOffset(topic, partition, offset, key),
                 cut != null ? Cut.head(value, maxRecordBytes) : value, committer.ack(topic, partition, offset), cut,
                 null).lastReady(exchange.getIn().getHeader(KafkaConstants.LAST_POLL_RECORD, false, Boolean.class));

@@ -30,7 +30,7 @@ import dev.sluice.Rows;
 import dev.sluice.app.SampleGenerator;
 import dev.sluice.kafka.KafkaClient;
 import dev.sluice.kafka.KafkaProfile;
-import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.dependency.Database;
 import dev.sluice.stage.AnomalyDetector;
 import dev.sluice.record.Json;
@@ -69,7 +69,7 @@ class JavaApiTest {
     AnomalyDetector anomalyDetector;
 
     @Inject
-    PipelineMetrics metrics;
+    PipelineRuntimes runtimes;
 
     @Inject
     CamelContext camel;
@@ -342,8 +342,8 @@ class JavaApiTest {
             await().atMost(TIMEOUT).untilAsserted(() -> assertThat(delivered).containsExactly(3));
         }
         assertThat(calls).hasValue(3);
-        assertThat(metrics.pipeline("flaky-handler").errors()).isZero();
-        assertThat(metrics.pipeline("flaky-handler").recordsProcessed()).isEqualTo(3);
+        assertThat(runtimes.get("flaky-handler").stats().errors()).isZero();
+        assertThat(runtimes.get("flaky-handler").stats().recordsProcessed()).isEqualTo(3);
 
         DataSink broken = new DataSink() {
             @Override
@@ -359,7 +359,7 @@ class JavaApiTest {
         try (StreamProcessor failing = sluice.streamProcessor("broken-handler").batchSize(2).onBatch(broken).build()) {
             failing.ingest(Map.of("i", 1));
             failing.ingest(Map.of("i", 2));
-            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(metrics.pipeline("broken-handler").errors())
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(runtimes.get("broken-handler").stats().errors())
                     .isEqualTo(2));
         }
         assertThat(PipelineFiles.deadLetters(DLQ.resolve("broken-handler.jsonl"))).extracting(e -> e.get("payload"))

@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sluice.PipelineFiles;
-import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.runtime.PipelineRuntimes;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
@@ -43,7 +43,7 @@ class PipelineFailuresTest {
     SluiceApi sluice;
 
     @Inject
-    PipelineMetrics metrics;
+    PipelineRuntimes runtimes;
 
     @Inject
     CamelContext camel;
@@ -75,7 +75,7 @@ class PipelineFailuresTest {
         try {
             breakDeadLetters();
             stream.ingest(Map.of("n", "not a number"));
-            await().atMost(TIMEOUT).until(() -> metrics.pipeline("feeder-survives").recordsRead() == 1
+            await().atMost(TIMEOUT).until(() -> runtimes.get("feeder-survives").stats().recordsRead() == 1
                     && stream.held() == 0);
             restoreDeadLetters();
 

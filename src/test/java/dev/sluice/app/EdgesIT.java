@@ -42,6 +42,17 @@ class EdgesIT {
     }
 
     @Test
+    void aDatabaseThatIsNeverReadyStopsTheStartAfterItsTimeoutWithTheReason() throws Exception {
+        SluiceProcess.Result result = new SluiceProcess(work).env("SLUICE_DB_URL", "jdbc:postgresql://127.0.0.1:9/sluice")
+                .env("SLUICE_DB_USERNAME", "sluice").env("SLUICE_DB_PASSWORD", "sluice")
+                .env("SLUICE_DB_STARTUP_TIMEOUT", "PT4S").run(Duration.ofMinutes(2));
+
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(1);
+        assertThat(result.stderr()).contains("The database was not ready for the migrations within PT4S "
+                + "(sluice.db.startup-timeout); the service stops: ").contains("127.0.0.1:9 refused");
+    }
+
+    @Test
     void largeRecordsAndAmplifyingPostsGoThroughASmallHeapLosingNothing() throws Exception {
         Path in = Files.createDirectories(work.resolve("data/in"));
         String blob = "x".repeat(1_000_000);

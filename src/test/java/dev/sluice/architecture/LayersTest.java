@@ -1,8 +1,11 @@
 package dev.sluice.architecture;
 
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayersTest {
 
-    static final List<String> LAYERS = List.of("config", "metrics", "record", "dependency", "deadletter", "stage",
+    static final List<String> LAYERS = List.of("config", "metrics", "runtime", "record", "dependency", "deadletter", "stage",
             "sink", "source", "engine", "routes", "ops", "api", "app");
 
     static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -41,6 +44,19 @@ class LayersTest {
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().should()
                 .resideInAnyPackage(LAYERS.stream().map(l -> "dev.sluice." + l + "..").toArray(String[]::new))
                 .check(CLASSES);
+    }
+
+    @Test
+    void theArchitecturePageDrawsTheseLayersAndMapsEveryPackage() throws Exception {
+        String page = Files.readString(Path.of("docs/architecture.md"));
+        String block = page.substring(page.indexOf("## Layers"), page.indexOf("## One runtime per pipeline"));
+        List<String> drawn = block.lines().map(line -> line.split(" ", 2)[0])
+                .filter(LAYERS::contains).toList();
+        List<String> topDown = new java.util.ArrayList<>(LAYERS);
+        java.util.Collections.reverse(topDown);
+        assertThat(drawn).as("the layers as the page draws them, top down").isEqualTo(topDown);
+        String map = page.substring(page.indexOf("## Code map"));
+        assertThat(LAYERS).allSatisfy(layer -> assertThat(map).contains("| `dev.sluice." + layer + "` |"));
     }
 
     @Test

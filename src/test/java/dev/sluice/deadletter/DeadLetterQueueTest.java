@@ -1,6 +1,7 @@
 package dev.sluice.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
@@ -11,8 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dependency.DependencyHealth;
+import dev.sluice.metrics.PipelineStats;
+import dev.sluice.runtime.FakeSource;
+import dev.sluice.runtime.PipelineRuntime;
+import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.dependency.KafkaProducers;
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.record.Acknowledgement;
 import dev.sluice.record.InvalidRecordException;
 import dev.sluice.record.Location;
@@ -36,18 +40,23 @@ class DeadLetterQueueTest {
 
     final MockProducer<byte[], byte[]> broker = new MockProducer<>(false, null, new ByteArraySerializer(),
             new ByteArraySerializer());
-    final DependencyHealth health = new DependencyHealth(null);
+    final PipelineRuntimes runtimes = PipelineRuntimes.unwatched(CONFIG);
+    final DependencyHealth health = new DependencyHealth(null, runtimes);
     final DeadLetterQueue queue = new DeadLetterQueue(CONFIG, new KafkaProducers(CONFIG) {
         @Override
         public Producer<byte[], byte[]> producer() {
             return broker;
         }
-    }, health, new SimpleMeterRegistry(), new DeadLetterSeal(CONFIG), null);
+    }, health, new SimpleMeterRegistry(), new DeadLetterSeal(CONFIG), null, runtimes);
     final AtomicInteger released = new AtomicInteger();
     final AtomicInteger abandoned = new AtomicInteger();
 
     RecordOrigin kafkaRecord() {
-        return new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"),
+        return kafkaRecord(dev.sluice.Unwatched.stats("p"));
+    }
+
+    RecordOrigin kafkaRecord(PipelineStats stats) {
+        return new RecordOrigin(stats,
                 new Location.TopicOffset("in", 0, 7, null), "x".getBytes(), new Acknowledgement() {
                     @Override
                     public void retain() {
@@ -80,28 +89,48 @@ class DeadLetterQueueTest {
     }
 
     @Test
-    void aDeadLetterTheBrokerRefusesAbandonsTheRecordAndTellsReadiness() {
-        RecordOrigin record = kafkaRecord();
+    void aDeadLetterTheBrokerRefusesHoldsItsRecordVisiblyUntilTheBrokerTakesIt() {
+        PipelineRuntime pipeline = runtimes.open("p", new FakeSource(true));
+        RecordOrigin record = kafkaRecord(pipeline.stats());
         queue.send(record, "parse", new InvalidRecordException("not JSON"));
 
         broker.errorNext(new NotEnoughReplicasException("fewer in-sync replicas than required"));
 
         assertThat(released).hasValue(0);
-        assertThat(abandoned).hasValue(1);
+        assertThat(abandoned).as("held, not abandoned: its partition waits for it").hasValue(0);
         assertThat(record.stats().errors()).isZero();
+        assertThat(pipeline.problem()).startsWith("partition in-0 offset 7: its dead letter is refused by the "
+                + "dead-letter topic in.dlq (fewer in-sync replicas than required); tried again every PT0.2S");
+        assertThat(pipeline.held()).containsOnlyKeys("partition in-0 offset 7");
         assertThat(failing()).containsKey("dead-letter topic in.dlq");
 
-        RecordOrigin next = kafkaRecord();
-        queue.send(next, "parse", new InvalidRecordException("not JSON"));
+        // tried again after its pause, and taken: the record is released, its partition moves on
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.history().size() == 2);
+        assertThat(broker.history().get(1).value()).isEqualTo(broker.history().get(0).value());
         broker.completeNext();
+        assertThat(released).hasValue(1);
+        assertThat(record.stats().errors()).isEqualTo(1);
+        assertThat(pipeline.problem()).isNull();
         assertThat(failing()).doesNotContainKey("dead-letter topic in.dlq");
+    }
+
+    @Test
+    void aRefusedDeadLetterOfAPipelineNoLongerThereAbandonsItsRecord() {
+        RecordOrigin record = kafkaRecord(dev.sluice.Unwatched.stats("gone"));
+        queue.send(record, "parse", new InvalidRecordException("not JSON"));
+
+        broker.errorNext(new NotEnoughReplicasException("fewer in-sync replicas than required"));
+
+        assertThat(released).hasValue(0);
+        assertThat(abandoned).as("read again after a restart").hasValue(1);
+        assertThat(failing()).containsKey("dead-letter topic in.dlq");
     }
 
     @Test
     void aRecordTooLargeForTheDeadLetterTopicGoesAsAMarkedCutCopy() throws Exception {
         byte[] big = new byte[1_048_400];
         Arrays.fill(big, (byte) 'x');
-        RecordOrigin record = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"),
+        RecordOrigin record = new RecordOrigin(dev.sluice.Unwatched.stats("p"),
                 new Location.TopicOffset("in", 0, 7, "k".getBytes()), big, new Acknowledgement() {
                     @Override
                     public void retain() {

@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dependency.Database;
 import dev.sluice.dependency.DependencyHealth;
+import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.dependency.KafkaProducers;
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.metrics.PipelineStats;
 import dev.sluice.record.Acknowledgement;
 import dev.sluice.record.InvalidRecordException;
@@ -61,8 +61,9 @@ class DeadLettersOnAFullDiskTest {
                 .unwrap(SmallRyeConfig.class).getConfigMapping(SluiceConfig.class);
         database = new Database(config);
         database.connection().close(); // migrated
-        queue = new DeadLetterQueue(config, new KafkaProducers(config), new DependencyHealth(null),
-                new SimpleMeterRegistry(), new DeadLetterSeal(config), database);
+        PipelineRuntimes runtimes = PipelineRuntimes.unwatched(config);
+        queue = new DeadLetterQueue(config, new KafkaProducers(config), new DependencyHealth(null, runtimes),
+                new SimpleMeterRegistry(), new DeadLetterSeal(config), database, runtimes);
     }
 
     @AfterEach
@@ -78,7 +79,7 @@ class DeadLettersOnAFullDiskTest {
         Path filler = DISK.resolve("filler");
         long free = Files.getFileStore(DISK).getUsableSpace();
         Files.write(filler, new byte[(int) Math.max(0, free - 400_000)]);
-        PipelineStats stats = new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p");
+        PipelineStats stats = dev.sluice.Unwatched.stats("p");
         String filler3k = "f".repeat(3_000);
         for (long line = 1; line <= 2000; line++) {
             long position = line;

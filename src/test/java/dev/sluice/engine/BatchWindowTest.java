@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.TestAcks;
@@ -35,13 +34,10 @@ class BatchWindowTest {
     @ApplicationScoped
     static class WindowRoute extends RouteBuilder {
 
-        @Inject
-        PipelineMetrics metrics;
-
         @Override
         public void configure() {
             from("direct:batch-window-test").routeId("batch-window-test")
-                    .process(e -> new RecordOrigin(metrics.pipeline("batch-window-test"), new Location.FileLine("test", 1),
+                    .process(e -> new RecordOrigin(dev.sluice.Unwatched.stats("batch-window-test"), new Location.FileLine("test", 1),
                             e.getIn().getBody(String.class).getBytes(StandardCharsets.UTF_8), TestAcks.NONE, false).attachTo(e))
                     .setBody(e -> new HashMap<String, Object>())
                     .aggregate(constant("window")).aggregationStrategy(BatchAggregationStrategy.NAME)

@@ -13,9 +13,12 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,11 +61,24 @@ public final class KafkaClient implements AutoCloseable {
      * taken the partitions up, and records sent in between wait in the producer for a leader it may learn late.
      */
     public void createTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        createTopic(topic, partitions, Map.of());
+    }
+
+    /** As {@link #createTopic(String, int)}, with topic settings such as {@code max.message.bytes}. */
+    public void createTopic(String topic, int partitions, Map<String, String> settings)
+            throws ExecutionException, InterruptedException {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(settings))).all().get();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                         .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
         producer.partitionsFor(topic);
+    }
+
+    /** Sets one setting of a topic, as an operator would with kafka-configs.sh. */
+    public void setTopic(String topic, String name, String value) throws ExecutionException, InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry(name, value),
+                AlterConfigOp.OpType.SET)))).all().get();
     }
 
     /** Creates the topic unless an earlier test class of the run did. */

@@ -22,6 +22,11 @@ import java.util.Map;
 import dev.sluice.Metrics;
 import dev.sluice.PipelineFiles;
 import dev.sluice.Rows;
+import dev.sluice.api.Pipeline;
+import dev.sluice.api.SluiceApi;
+import dev.sluice.api.Sinks;
+import dev.sluice.api.Sources;
+import dev.sluice.api.StreamSource;
 import dev.sluice.dependency.Database;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -32,7 +37,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A pipeline whose records go to the dead-letter queue too often pauses its source: nothing more is read, nothing in
  * flight is lost, the pipeline (not readiness: the service still works) says why, and it resumes on request. An
- * HTTP-fed pipeline is never paused: a sender whose records fail gets 422 with the reasons, and others go on.
+ * HTTP-fed pipeline is never paused: a sender whose records fail gets 422 with the reasons, and others go on; nor is a
+ * pipeline fed by Java code.
  */
 @QuarkusTest
 @TestProfile(ErrorBudgetTest.TightBudget.class)
@@ -131,6 +137,32 @@ class ErrorBudgetTest {
                 + "'") == 1);
         when().get("/pipelines/robot-telemetry-http").then().body("status", is("Started")).body("problem", nullValue());
         Management.given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Inject
+    SluiceApi sluice;
+
+    @Test
+    void aPipelineFedByJavaCodeIsNeverPausedWhateverItsRecordsDo() throws Exception {
+        StreamSource stream = Sources.stream(100, StreamSource.WhenFull.BLOCK);
+        Pipeline pipeline = sluice.pipeline("budget-java").from(stream).schema("seq:integer", "")
+                .to(Sinks.jsonLines(Path.of("target/test-data/budget/java.jsonl")));
+        pipeline.start();
+        try {
+            for (int i = 0; i < 20; i++) {
+                stream.ingest(Map.of("no_seq", i));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.metrics().errors() == 20);
+
+            when().get("/pipelines/budget-java").then().body("status", is("Started")).body("problem", nullValue())
+                    .body("errors", is(20));
+            assertThat(Metrics.meter("sluice_pipeline_paused", "pipeline=\"budget-java\"")).isZero();
+            // it still takes records: the next good one is written
+            stream.ingest(Map.of("seq", 1));
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.metrics().recordsProcessed() == 1);
+        } finally {
+            pipeline.stop();
+        }
     }
 
     static final String HTTP_RECORDS = "/pipelines/robot-telemetry-http/records";

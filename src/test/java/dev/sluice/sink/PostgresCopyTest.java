@@ -22,18 +22,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sluice.PostgresProfile;
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.TestAcks;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The COPY paths on the real PostgreSQL server: every value arrives as a bound insert would store it. */
 class PostgresCopyTest {
 
     private static final String TEXT = "tab\there\nnew line\\back slash\r\"quoted\" \\N ünïcødé 🙂";
 
-    private final RecordOrigin origin = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"),
+    private final RecordOrigin origin = new RecordOrigin(dev.sluice.Unwatched.stats("p"),
             new Location.FileLine("in.jsonl", 7), new byte[0], TestAcks.NONE, false);
     private Connection connection;
 

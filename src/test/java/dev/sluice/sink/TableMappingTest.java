@@ -15,12 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sluice.PostgresProfile;
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.record.InvalidRecordException;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.TestAcks;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,7 +32,7 @@ class TableMappingTest {
     static final String H2 = "jdbc:h2:mem:mapping;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
             + "DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE";
 
-    private final RecordOrigin origin = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"),
+    private final RecordOrigin origin = new RecordOrigin(dev.sluice.Unwatched.stats("p"),
             new Location.FileLine("in.jsonl", 3), new byte[0], TestAcks.NONE, false);
 
     static Connection connect(String database) throws SQLException {

@@ -21,13 +21,11 @@ import java.util.TreeMap;
 
 import dev.sluice.PostgresProfile;
 import dev.sluice.TestJson;
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.metrics.PipelineStats;
 import dev.sluice.record.InvalidRecordException;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.TestAcks;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,7 +39,7 @@ class TableModesTest {
     private static final String H2 = "jdbc:h2:mem:modes;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
             + "DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE";
 
-    private final PipelineStats stats = new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p");
+    private final PipelineStats stats = dev.sluice.Unwatched.stats("p");
     private Connection connection;
     private int line;
 

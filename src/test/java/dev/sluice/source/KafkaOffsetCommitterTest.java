@@ -9,9 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-import dev.sluice.metrics.PipelineMetrics;
+import dev.sluice.metrics.PipelineStats;
 import dev.sluice.record.Acknowledgement;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class KafkaOffsetCommitterTest {
         consumer.updateBeginningOffsets(Map.of(partition, 0L));
         consumer.updateEndOffsets(Map.of(partition, 10L));
         KafkaOffsetCommitter committer = new KafkaOffsetCommitter(
-                new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), Duration.ofHours(1), 4);
+                dev.sluice.Unwatched.stats("p"), Duration.ofHours(1), 4);
         List<Acknowledgement> acks = new ArrayList<>();
         for (long offset = 0; offset < 4; offset++) {
             Acknowledgement ack = committer.ack("t", 0, offset);
@@ -59,8 +58,8 @@ class KafkaOffsetCommitterTest {
 
     @Test
     void eachConsumerThreadCommitsItsOwnPartitionsAndTheLagIsTheirSum() throws Exception {
-        PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
-        KafkaOffsetCommitter committer = new KafkaOffsetCommitter(metrics.pipeline("p"), Duration.ZERO, 100);
+        PipelineStats stats = dev.sluice.Unwatched.stats("p");
+        KafkaOffsetCommitter committer = new KafkaOffsetCommitter(stats, Duration.ZERO, 100);
         TopicPartition zero = new TopicPartition("t", 0);
         TopicPartition one = new TopicPartition("t", 1);
         MockConsumer<byte[], byte[]> first = consumerOf(zero, 10);
@@ -98,7 +97,7 @@ class KafkaOffsetCommitterTest {
         assertThat(first.committed(Set.of(zero)).get(zero).offset()).isEqualTo(5);
         assertThat(second.committed(Set.of(zero, one))).containsOnlyKeys(one);
         assertThat(second.committed(Set.of(one)).get(one).offset()).as("held by offset 2").isEqualTo(2);
-        assertThat(metrics.pipeline("p").consumerLag()).as("(10 - 5) + (20 - 2)").isEqualTo(23);
+        assertThat(stats.consumerLag()).as("(10 - 5) + (20 - 2)").isEqualTo(23);
     }
 
     private static MockConsumer<byte[], byte[]> consumerOf(TopicPartition partition, long end) {

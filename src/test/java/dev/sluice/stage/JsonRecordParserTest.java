@@ -10,11 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.TestAcks;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 class JsonRecordParserTest {
@@ -27,7 +25,7 @@ class JsonRecordParserTest {
     }
 
     static RecordOrigin origin(byte[] bytes) {
-        return new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), new Location.FileLine("f.jsonl", 1), bytes,
+        return new RecordOrigin(dev.sluice.Unwatched.stats("p"), new Location.FileLine("f.jsonl", 1), bytes,
                 TestAcks.NONE, false);
     }
 
@@ -133,7 +131,7 @@ class JsonRecordParserTest {
 
     @Test
     void rejectsATruncatedRecordWithoutParsingIt() {
-        RecordOrigin cut = new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), new Location.FileLine("f", 3),
+        RecordOrigin cut = new RecordOrigin(dev.sluice.Unwatched.stats("p"), new Location.FileLine("f", 3),
                 "{\"a\":".getBytes(StandardCharsets.UTF_8), TestAcks.NONE, true);
         assertThatThrownBy(() -> parser.parse(cut)).hasMessageStartingWith("record longer than the limit of 5 bytes");
     }

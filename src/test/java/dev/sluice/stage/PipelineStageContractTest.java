@@ -17,12 +17,10 @@ import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.StageException;
 import dev.sluice.record.TestAcks;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -71,7 +69,7 @@ class PipelineStageContractTest {
 
     private static Exchange recordExchange() {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        new RecordOrigin(new PipelineMetrics(new SimpleMeterRegistry()).pipeline("p"), new Location.FileLine("f", 1),
+        new RecordOrigin(dev.sluice.Unwatched.stats("p"), new Location.FileLine("f", 1),
                 new byte[0], TestAcks.NONE, false).attachTo(exchange);
         exchange.getIn().setBody(new HashMap<String, Object>(Map.of("a", 1)));
         return exchange;

@@ -38,7 +38,7 @@ class QueryLookupTest {
 
     QueryLookupTest() throws Exception {
         camel.getRegistry().bind("database", database);
-        camel.getRegistry().bind("health", new DependencyHealth(database));
+        camel.getRegistry().bind("health", new DependencyHealth(database, dev.sluice.runtime.PipelineRuntimes.unwatched(CONFIG)));
         camel.getRegistry().bind("config", SluiceConfig.class, CONFIG);
         // made after the start, so granted here: at a start the owner grants the pipelines' role every table
         try (Connection connection = database.ownerConnection(); Statement statement = connection.createStatement()) {

@@ -14,7 +14,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
 
-import dev.sluice.metrics.PipelineMetrics;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.TestAcks;
@@ -141,7 +140,7 @@ class ReferenceTableTest {
         lookup.setKeyField("robot_id");
         lookup.setTargetField("region");
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        new RecordOrigin(new PipelineMetrics(registry).pipeline("p"), new Location.FileLine("f", 1), new byte[0],
+        new RecordOrigin(new dev.sluice.metrics.PipelineStats("p", registry, dev.sluice.metrics.SettleListener.NONE), new Location.FileLine("f", 1), new byte[0],
                 TestAcks.NONE, false).attachTo(exchange);
         exchange.getIn().setBody("not a record");
 

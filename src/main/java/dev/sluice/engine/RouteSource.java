@@ -1,0 +1,74 @@
+package dev.sluice.engine;
+
+import dev.sluice.runtime.PipelineSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+
+/**
+ * A pipeline's source as its Camel route: paused by suspending the route's consumer (a file consumer stops polling,
+ * a Kafka consumer pauses its partitions, nothing in flight is lost), stopped by stopping the route. Whether it may be
+ * paused is what the pipeline's definer says, not what the consumer happens to allow.
+ */
+public final class RouteSource implements PipelineSource {
+
+    private final CamelContext camel;
+    private final String routeId;
+    private final String kind;
+    private final boolean pausable;
+
+    /**
+     * @param kind     {@code files}, {@code kafka}, {@code http}, {@code java}
+     * @param pausable true for a directory or a topic; false for records handed in by HTTP senders or Java code
+     */
+    public RouteSource(CamelContext camel, String routeId, String kind, boolean pausable) {
+        this.camel = camel;
+        this.routeId = routeId;
+        this.kind = kind;
+        this.pausable = pausable;
+    }
+
+    @Override
+    public String kind() {
+        return kind;
+    }
+
+    @Override
+    public String endpoint() {
+        Route route = camel.getRoute(routeId);
+        return route == null ? kind : route.getEndpoint().getEndpointBaseUri();
+    }
+
+    @Override
+    public boolean pausable() {
+        return pausable;
+    }
+
+    @Override
+    public String status() {
+        ServiceStatus status = camel.getRoute(routeId) == null ? null
+                : camel.getRouteController().getRouteStatus(routeId);
+        return status == null ? ServiceStatus.Stopped.name() : status.name();
+    }
+
+    @Override
+    public void pause() throws Exception {
+        if (pausable && camel.getRoute(routeId) != null) {
+            camel.getRouteController().suspendRoute(routeId);
+        }
+    }
+
+    @Override
+    public void resume() throws Exception {
+        if (camel.getRoute(routeId) != null) {
+            camel.getRouteController().resumeRoute(routeId);
+        }
+    }
+
+    @Override
+    public void stop() throws Exception {
+        if (camel.getRoute(routeId) != null) {
+            camel.getRouteController().stopRoute(routeId);
+        }
+    }
+}
