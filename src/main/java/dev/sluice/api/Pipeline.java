@@ -218,10 +218,11 @@ public final class Pipeline {
         if (source == null || sink == null) {
             throw new IllegalStateException("Pipeline " + name + " needs a source and a sink");
         }
-        runtime = api.started(this, new RouteSource(api.camel(), name, source.kind(), source.pausable()));
+        source.prepare(this);
+        runtime = api.started(this, new RouteSource(api.camel(), name, source.kind(), source.pausable(),
+                source.uri(name)));
         try {
             template = api.camel().createProducerTemplate();
-            source.prepare(this);
             api.camel().addRoutes(new RouteBuilder(api.camel()) {
                 @Override
                 public void configure() {

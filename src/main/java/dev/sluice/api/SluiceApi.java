@@ -3,7 +3,6 @@ package dev.sluice.api;
 import java.util.Optional;
 
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.dependency.DependencyHealth;
 import dev.sluice.runtime.PipelineRuntime;
 import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.runtime.PipelineSource;
@@ -14,7 +13,6 @@ import dev.sluice.source.RecordFeed;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The entry to Sluice's Java API, as a CDI bean: inject it and build pipelines and stream processors. They run as
@@ -40,18 +38,16 @@ public class SluiceApi {
     private final PipelineRuntimes runtimes;
     private final SluiceConfig config;
     private final SinkWriters sinkWriters;
-    private final DependencyHealth health;
     private final AwaitSettled awaitSettled;
     private final KafkaRecords kafkaRecords;
 
     public SluiceApi(CamelContext camel, PipelineRuntimes runtimes, SluiceConfig config, SinkWriters sinkWriters,
-            @Readiness DependencyHealth health, AwaitSettled awaitSettled, KafkaRecords kafkaRecords) {
+            AwaitSettled awaitSettled, KafkaRecords kafkaRecords) {
         this.camel = camel;
         this.producer = camel.createProducerTemplate();
         this.runtimes = runtimes;
         this.config = config;
         this.sinkWriters = sinkWriters;
-        this.health = health;
         this.awaitSettled = awaitSettled;
         this.kafkaRecords = kafkaRecords;
     }
@@ -95,7 +91,7 @@ public class SluiceApi {
 
     /** The feed that hands records given by Java code or HTTP to a pipeline's route. */
     RecordFeed feed(String pipeline, String uri, int capacity) {
-        return new RecordFeed(pipeline, uri, producer, health, capacity);
+        return new RecordFeed(runtimes.get(pipeline), uri, producer, capacity);
     }
 
     CamelContext camel() {

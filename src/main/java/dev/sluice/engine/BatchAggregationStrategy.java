@@ -21,9 +21,6 @@ public class BatchAggregationStrategy implements AggregationStrategy {
 
     public static final String NAME = "batch";
 
-    /** Set on every incoming record: when its batch started, read by {@link BatchWindow}. */
-    static final String BATCH_STARTED = "sluice.batchStarted";
-
     @Override
     @SuppressWarnings("unchecked")
     public Exchange aggregate(Exchange batchExchange, Exchange recordExchange) {
@@ -44,7 +41,7 @@ public class BatchAggregationStrategy implements AggregationStrategy {
             answer = batchExchange;
         }
         batch.add(record, origin);
-        recordExchange.setProperty(BATCH_STARTED, batch.startedNanos());
+        origin.batchStarted(batch.startedNanos()); // what BatchWindow counts the window from
         return answer;
     }
 }

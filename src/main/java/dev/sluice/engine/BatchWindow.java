@@ -2,6 +2,8 @@ package dev.sluice.engine;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.sluice.record.RecordOrigin;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.util.TimeUtils;
@@ -24,7 +26,8 @@ final class BatchWindow extends ExpressionAdapter {
 
     @Override
     public Object evaluate(Exchange exchange) {
-        long started = exchange.getProperty(BatchAggregationStrategy.BATCH_STARTED, 0L, Long.class);
+        RecordOrigin origin = RecordOrigin.of(exchange);
+        long started = origin == null ? 0L : origin.batchStartedNanos();
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         return Math.max(1, windowMillis(exchange) - elapsed);
     }

@@ -16,16 +16,19 @@ public final class RouteSource implements PipelineSource {
     private final String routeId;
     private final String kind;
     private final boolean pausable;
+    private volatile String lastEndpoint;
 
     /**
      * @param kind     {@code files}, {@code kafka}, {@code http}, {@code java}
      * @param pausable true for a directory or a topic; false for records handed in by HTTP senders or Java code
+     * @param endpoint where it reads, as its definer knows it, until the route says
      */
-    public RouteSource(CamelContext camel, String routeId, String kind, boolean pausable) {
+    public RouteSource(CamelContext camel, String routeId, String kind, boolean pausable, String endpoint) {
         this.camel = camel;
         this.routeId = routeId;
         this.kind = kind;
         this.pausable = pausable;
+        this.lastEndpoint = endpoint;
     }
 
     @Override
@@ -33,10 +36,14 @@ public final class RouteSource implements PipelineSource {
         return kind;
     }
 
+    /** Where the route read, as last seen: an ended Java pipeline still shows it. */
     @Override
     public String endpoint() {
         Route route = camel.getRoute(routeId);
-        return route == null ? kind : route.getEndpoint().getEndpointBaseUri();
+        if (route != null) {
+            lastEndpoint = route.getEndpoint().getEndpointBaseUri();
+        }
+        return lastEndpoint;
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.sluice.deadletter.DeadLetterStore;
 import dev.sluice.record.InputProgress;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.runtime.PipelineRuntimes;
+import dev.sluice.source.FileInput;
 import dev.sluice.source.Replay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -162,7 +163,7 @@ public class DeadLetters {
         Consumer consumer = route.getConsumer();
         if (route.getEndpoint().getEndpointUri().startsWith("file:")) {
             Exchange exchange = consumer.createExchange(false);
-            exchange.setProperty(Replay.PROPERTY, new Replay(records, progress));
+            exchange.setProperty(FileInput.PROPERTY, new Replay(records, progress));
             process(consumer, exchange);
             return;
         }

@@ -8,8 +8,6 @@ package dev.sluice.record;
  */
 public final class InputProgress implements Acknowledgement {
 
-    public static final String PROPERTY = "sluice.inputProgress";
-
     private int inFlight;
     private boolean allRead;
     private Exception failure;

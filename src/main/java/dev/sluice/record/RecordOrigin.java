@@ -56,6 +56,10 @@ public final class RecordOrigin implements Synchronization {
     private volatile String writtenAs = "written";
     /** The source had nothing more ready after this record (the end of a file, of a Kafka poll). */
     private volatile boolean lastReady;
+    /** Why a concurrent stage failed the record, until the next route's first step throws it. */
+    private volatile Exception stageFailure;
+    /** When the batch the record joined started ({@link System#nanoTime()}): what its window counts from. */
+    private volatile long batchStartedNanos;
     private final long readNanos = System.nanoTime();
     private final AtomicReference<State> state = new AtomicReference<>(State.IN_FLIGHT);
 
@@ -159,6 +163,27 @@ public final class RecordOrigin implements Synchronization {
 
     public boolean lastReady() {
         return lastReady;
+    }
+
+    /** A concurrent stage failed the record: the route after the stage fails it with {@code failure}. */
+    public void stageFailed(Exception failure) {
+        this.stageFailure = failure;
+    }
+
+    /** The failure a concurrent stage left on the record, once; null if it left none. */
+    public Exception takeStageFailure() {
+        Exception failure = stageFailure;
+        stageFailure = null;
+        return failure;
+    }
+
+    /** The record joined a batch that started at {@code nanos}. */
+    public void batchStarted(long nanos) {
+        this.batchStartedNanos = nanos;
+    }
+
+    public long batchStartedNanos() {
+        return batchStartedNanos;
     }
 
     /** Marks the record as the replay of dead letter {@code id}: its dead letter, if it fails again, says so. */

@@ -136,7 +136,7 @@ final class RoutesInstaller {
                         + "the routes file's pipeline another routeId");
             }
             PipelineRuntime runtime = runtimes.open(pipeline.id(), new RouteSource(camel, pipeline.id(), source.prefix,
-                    source != Templates.Source.HTTP));
+                    source != Templates.Source.HTTP, PipelineCheck.source(pipeline)));
             pipelines.add(pipeline.id());
             Map<String, Object> parameters = new LinkedHashMap<>(pipeline.parameters());
             if (source == Templates.Source.HTTP) {

@@ -4,7 +4,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.sluice.record.InputProgress;
 import dev.sluice.runtime.UnitOfWork;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -33,16 +32,15 @@ public class AwaitSettled extends AsyncProcessorSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        InputProgress progress = exchange.getProperty(InputProgress.PROPERTY, InputProgress.class);
-        if (progress == null) {
+        if (!(exchange.getProperty(FileInput.PROPERTY) instanceof FileInput input)) {
             exchange.setException(new IllegalStateException(
                     "awaitSettled must follow a split with method jsonLines.split in route " + exchange.getFromRouteId()));
             callback.done(true);
             return true;
         }
         long readToEnd = System.nanoTime();
-        if (progress.whenSettled(() -> afterQuiet(exchange, progress, callback, readToEnd, false))) {
-            return afterQuiet(exchange, progress, callback, readToEnd, true);
+        if (input.progress().whenSettled(() -> afterQuiet(exchange, input, callback, readToEnd, false))) {
+            return afterQuiet(exchange, input, callback, readToEnd, true);
         }
         return false;
     }
@@ -50,24 +48,24 @@ public class AwaitSettled extends AsyncProcessorSupport {
     /**
      * Completes once the file has stayed as it was for {@link #QUIET_MILLIS} after it was read to its end: its
      * records may be written at once (flush on idle), but a writer that only paused must not see its file moved to
-     * done without the rest. True if it completed now.
+     * done without the rest. A replay of dead letters completes at once. True if it completed now.
      */
-    private boolean afterQuiet(Exchange exchange, InputProgress progress, AsyncCallback callback, long readToEnd,
+    private boolean afterQuiet(Exchange exchange, FileInput input, AsyncCallback callback, long readToEnd,
             boolean sync) {
-        boolean read = exchange.getProperty(JsonLinesSplitter.ATTEMPT) != null; // not a replay of dead letters
-        long wait = read ? QUIET_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readToEnd) : 0;
+        long wait = input instanceof FileAttempts.Attempt
+                ? QUIET_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readToEnd)
+                : 0;
         if (wait > 0) {
-            LATER.schedule(() -> complete(exchange, progress, callback, false), wait, TimeUnit.MILLISECONDS);
+            LATER.schedule(() -> complete(exchange, input, callback, false), wait, TimeUnit.MILLISECONDS);
             return false;
         }
-        complete(exchange, progress, callback, sync);
+        complete(exchange, input, callback, sync);
         return true;
     }
 
-    private void complete(Exchange exchange, InputProgress progress, AsyncCallback callback, boolean sync) {
-        Exception failure = progress.failure();
-        FileAttempts.Attempt attempt = exchange.getProperty(JsonLinesSplitter.ATTEMPT, FileAttempts.Attempt.class);
-        if (attempt != null) {
+    private void complete(Exchange exchange, FileInput input, AsyncCallback callback, boolean sync) {
+        Exception failure = input.progress().failure();
+        if (input instanceof FileAttempts.Attempt attempt) {
             if (failure == null && attempt.changed()) {
                 // not a failure: the file stays, and is read again whole once it stops changing
                 failure = new FileChangedException("File " + attempt.file() + " changed while it was read: it stays and "

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.deadletter.DeadLetterQueue;
+import dev.sluice.record.InputProgress;
 import dev.sluice.runtime.PipelineRuntime;
 import dev.sluice.runtime.UnitOfWork;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,8 +37,9 @@ public class FileAttempts {
      * longer does at the end), ended once by {@link #finish}: the marker counts a failed attempt, not a changed file,
      * and the pipeline's runtime hears how it ended.
      */
-    public final class Attempt implements UnitOfWork {
+    public final class Attempt implements UnitOfWork, FileInput {
         private final PipelineRuntime pipeline;
+        private final InputProgress progress = new InputProgress();
         private final Path file;
         private final int number;
         private final long size;
@@ -54,6 +56,11 @@ public class FileAttempts {
 
         public Path file() {
             return file;
+        }
+
+        @Override
+        public InputProgress progress() {
+            return progress;
         }
 
         /** True when the file is no longer as it was when the attempt began: a writer was still at it. */

@@ -54,8 +54,7 @@ public class FileFailures extends EventNotifierSupport {
         Exchange exchange = failure.getExchange();
         Exception error = exchange.getException();
         String reason = error == null ? "the route failed" : String.valueOf(error.getMessage());
-        FileAttempts.Attempt attempt = exchange.getProperty(JsonLinesSplitter.ATTEMPT, FileAttempts.Attempt.class);
-        if (attempt != null) {
+        if (exchange.getProperty(FileInput.PROPERTY) instanceof FileAttempts.Attempt attempt) {
             attempt.finish(UnitOfWork.Outcome.FAILED, reason);
         } else if (!(error instanceof FileAttempts.QuarantinedException)) {
             // failed before its attempt began (the file could not be opened); a quarantined file was counted then

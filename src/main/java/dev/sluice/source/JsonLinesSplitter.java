@@ -32,9 +32,6 @@ import org.apache.camel.Exchange;
 @Named("jsonLines")
 public class JsonLinesSplitter {
 
-    /** The exchange property holding the file's {@link FileAttempts.Attempt}, read by {@link AwaitSettled}. */
-    static final String ATTEMPT = "sluice.fileAttempt";
-
     private final PipelineRuntimes runtimes;
     private final int maxRecordBytes;
     private final FileAttempts attempts;
@@ -46,20 +43,18 @@ public class JsonLinesSplitter {
     }
 
     public Iterator<RecordOrigin> split(Exchange file) throws FileAttempts.QuarantinedException {
-        Replay replay = file.getProperty(Replay.PROPERTY, Replay.class);
-        if (replay != null) {
-            file.setProperty(InputProgress.PROPERTY, replay.progress());
+        if (file.getProperty(FileInput.PROPERTY) instanceof Replay replay) {
             return replay.records().iterator();
         }
         PipelineRuntime runtime = runtimes.get(file.getFromRouteId());
         PipelineStats pipeline = runtime.stats();
         String source = file.getIn().getHeader(Exchange.FILE_PATH, String.class);
-        file.setProperty(ATTEMPT, attempts.begin(runtime, Path.of(source)));
+        FileAttempts.Attempt attempt = attempts.begin(runtime, Path.of(source));
+        file.setProperty(FileInput.PROPERTY, attempt);
         String sender = runtime.part(HttpSpool.class).isPresent()
                 ? HttpSpool.senderOf(file.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class))
                 : null;
-        InputProgress progress = new InputProgress();
-        file.setProperty(InputProgress.PROPERTY, progress);
+        InputProgress progress = attempt.progress();
         InputStream in;
         try {
             in = file.getIn().getMandatoryBody(InputStream.class);

@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import dev.sluice.dependency.DependencyHealth;
 import dev.sluice.record.RecordOrigin;
+import dev.sluice.runtime.PipelineRuntime;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
@@ -23,12 +23,13 @@ public final class RecordFeed {
 
     private static final Logger LOG = Logger.getLogger(RecordFeed.class);
     private static final long MAX_PAUSE_MILLIS = 1000;
+    /** What the pipeline holds back while its route takes no records: readiness names it. */
+    private static final String FEED = "feed";
 
     private final String pipeline;
     private final String uri;
     private final ProducerTemplate producer;
-    private final DependencyHealth health;
-    private final String name;
+    private final PipelineRuntime runtime;
     private final LinkedBlockingQueue<RecordOrigin> waiting;
     /** Offers hold it shared, {@link #stop} exclusively: no record is queued after the feeder was told to end. */
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -36,12 +37,11 @@ public final class RecordFeed {
     private Thread feeder;
 
     /** @param capacity records queued at most; {@link #offer} waits while that many are */
-    public RecordFeed(String pipeline, String uri, ProducerTemplate producer, DependencyHealth health, int capacity) {
-        this.pipeline = pipeline;
+    public RecordFeed(PipelineRuntime runtime, String uri, ProducerTemplate producer, int capacity) {
+        this.pipeline = runtime.name();
+        this.runtime = runtime;
         this.uri = uri;
         this.producer = producer;
-        this.health = health;
-        this.name = "pipeline " + pipeline + " feed";
         this.waiting = new LinkedBlockingQueue<>(capacity);
     }
 
@@ -82,6 +82,7 @@ public final class RecordFeed {
         if (thread != null && thread != Thread.currentThread()) {
             thread.join();
         }
+        runtime.release(FEED);
     }
 
     private boolean isRunning() {
@@ -107,7 +108,7 @@ public final class RecordFeed {
         while (true) {
             try {
                 producer.sendBody(uri, record);
-                health.ok(name);
+                runtime.release(FEED);
                 return;
             } catch (CamelExecutionException e) {
                 if (!(e.getCause() instanceof DirectConsumerNotAvailableException)) {
@@ -120,7 +121,7 @@ public final class RecordFeed {
                     abandonWaiting(e);
                     return;
                 }
-                health.failing(name, new IllegalStateException("the pipeline takes no records (paused or stopped)"));
+                runtime.hold(FEED, "the pipeline takes no records (paused or stopped)");
                 Thread.sleep(pause);
                 pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
             } catch (RuntimeException e) {

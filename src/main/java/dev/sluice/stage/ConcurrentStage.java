@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
+import dev.sluice.record.RecordOrigin;
+
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -22,12 +24,10 @@ import org.apache.camel.support.UnitOfWorkHelper;
  * after a slower one waits for it. When {@code concurrency} records are in the stage, the next one waits (its route's
  * callback is held) until the first leaves: the source slows down, nothing piles up.
  *
- * <p>A record the stage fails leaves with the failure as the property {@link #FAILURE}: the next route starts with
+ * <p>A record the stage fails leaves with the failure on its {@link RecordOrigin}: the next route starts with
  * {@link #rethrowFailure}, so the record is dead-lettered like any failed record.
  */
 public final class ConcurrentStage extends AsyncProcessorSupport {
-
-    public static final String FAILURE = "sluice.stageFailure";
 
     private final AsyncPipelineStage stage;
     private final int concurrency;
@@ -84,9 +84,9 @@ public final class ConcurrentStage extends AsyncProcessorSupport {
 
     /** The first step of the route after the stage: fails the record the stage failed. */
     public static void rethrowFailure(Exchange exchange) throws Exception {
-        Exception failure = exchange.getProperty(FAILURE, Exception.class);
+        RecordOrigin origin = RecordOrigin.of(exchange);
+        Exception failure = origin == null ? null : origin.takeStageFailure();
         if (failure != null) {
-            exchange.removeProperty(FAILURE);
             throw failure;
         }
     }
@@ -113,7 +113,7 @@ public final class ConcurrentStage extends AsyncProcessorSupport {
             Exception failure = entry.exchange.getException();
             if (failure != null) {
                 entry.exchange.setException(null);
-                entry.exchange.setProperty(FAILURE, failure);
+                RecordOrigin.of(entry.exchange).stageFailed(failure);
             }
             synchronized (this) {
                 entry.answered = true;

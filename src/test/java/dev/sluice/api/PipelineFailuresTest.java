@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.sluice.PipelineFiles;
 import dev.sluice.runtime.PipelineRuntimes;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.FileEndpoint;
@@ -63,6 +64,33 @@ class PipelineFailuresTest {
     static void breakDeadLetters() {
         PipelineFiles.clean(DLQ);
         PipelineFiles.breakDeadLetters();
+    }
+
+    @Test
+    void aFeedWhoseRouteTakesNoRecordsIsHeldAndNamedUntilTheRouteRunsAgain() throws Exception {
+        StreamSource stream = Sources.stream(10, StreamSource.WhenFull.FAIL);
+        Pipeline pipeline = sluice.pipeline("feed-held").from(stream).batch(10, Duration.ofMillis(100))
+                .to(Sinks.jsonLines(WORK.resolve("feed-held.jsonl")));
+        pipeline.start();
+        try {
+            camel.getRouteController().stopRoute("feed-held");
+            stream.ingest(Map.of("n", 1));
+
+            await().atMost(TIMEOUT).until(() -> runtimes.get("feed-held").problem() != null);
+            assertThat(runtimes.get("feed-held").problem())
+                    .isEqualTo("feed: the pipeline takes no records (paused or stopped)");
+            JsonPath ready = JsonPath.from(dev.sluice.Management.given().get("/q/health/ready").then().statusCode(503)
+                    .extract().asString());
+            assertThat(ready.getMap("checks.find { it.name == 'sluice-dependencies' }.data"))
+                    .containsEntry("pipeline feed-held feed", "the pipeline takes no records (paused or stopped)");
+
+            camel.getRouteController().startRoute("feed-held");
+            await().atMost(TIMEOUT).until(() -> pipeline.metrics().recordsProcessed() == 1);
+            assertThat(runtimes.get("feed-held").problem()).isNull();
+            assertThat(runtimes.get("feed-held").held()).isEmpty();
+        } finally {
+            pipeline.stop();
+        }
     }
 
     @Test
