@@ -3,6 +3,7 @@ package dev.sluice.engine;
 import dev.sluice.deadletter.DeadLetterQueue;
 import dev.sluice.record.Batch;
 import dev.sluice.record.UnavailableException;
+import dev.sluice.source.AwaitSettled;
 import dev.sluice.record.RecordOrigin;
 import dev.sluice.record.InvalidRecordException;
 import dev.sluice.record.StageException;
@@ -34,6 +35,11 @@ public class RecordErrorHandling extends RouteConfigurationBuilder {
         routeConfiguration()
                 .onException(UnavailableException.class)
                 .handled(false)
+                .end()
+                // a file that changed while it was read stays to be read again: no error, AwaitSettled says why
+                .onException(AwaitSettled.FileChangedException.class)
+                .handled(false)
+                .logExhausted(false)
                 .end()
                 .onException(Exception.class)
                 .onWhen(RecordErrorHandling::isRecord)

@@ -10,6 +10,7 @@ import jakarta.inject.Named;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.jboss.logging.Logger;
 
 /**
  * The last step of a file pipeline: it completes the file's exchange, and so lets Camel move the file to the
@@ -24,6 +25,7 @@ public class AwaitSettled extends AsyncProcessorSupport {
 
     /** As the file consumer's {@code readLockMinAge}: how long a file must not change to count as written whole. */
     static final long QUIET_MILLIS = FileConsumerOptions.READ_LOCK_MIN_AGE_MILLIS;
+    private static final Logger LOG = Logger.getLogger(AwaitSettled.class);
     private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "Sluice file settle");
         thread.setDaemon(true);
@@ -71,6 +73,7 @@ public class AwaitSettled extends AsyncProcessorSupport {
                 failure = new FileChangedException("File " + attempt.file() + " changed while it was read: it stays and "
                         + "is read again once it stops changing (write files elsewhere and rename them in)");
                 attempt.finish(UnitOfWork.Outcome.CHANGED, failure.getMessage());
+                LOG.infof("%s", failure.getMessage());
             } else {
                 attempt.finish(failure == null ? UnitOfWork.Outcome.DONE : UnitOfWork.Outcome.FAILED,
                         failure == null ? null : String.valueOf(failure.getMessage()));
@@ -82,8 +85,11 @@ public class AwaitSettled extends AsyncProcessorSupport {
         callback.done(sync);
     }
 
-    /** The file changed while it was read: it stays in place, to be read again, and counts as no failure. */
-    static final class FileChangedException extends Exception {
+    /**
+     * The file changed while it was read: the failure that keeps it in place, to be read again; no failed attempt, and
+     * logged as what it is, not as an error.
+     */
+    public static final class FileChangedException extends Exception {
         FileChangedException(String message) {
             super(message, null, false, false);
         }
