@@ -147,7 +147,7 @@ class PipelineReloadTest {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                     (List<?>) Metrics.pipeline("robot-telemetry-etl").get("routes_problems")).singleElement().asString()
                     .startsWith("the reload could not start the new pipelines, the previous ones run again: ")
-                    .contains("pipeline reload-java runs already, defined in Java"));
+                    .contains("pipeline reload-java is a Java pipeline's name"));
 
             when().get("/pipelines/reload-clash-a").then().statusCode(404);
             assertThat(runtimes.find("reload-clash-a")).isEmpty();

@@ -1,7 +1,6 @@
 package dev.sluice;
 
 import dev.sluice.metrics.PipelineStats;
-import dev.sluice.metrics.SettleListener;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Figures of a pipeline that nothing watches, in a registry of their own: for unit tests of one class. */
@@ -11,6 +10,7 @@ public final class Unwatched {
     }
 
     public static PipelineStats stats(String pipeline) {
-        return new PipelineStats(pipeline, new SimpleMeterRegistry(), SettleListener.NONE);
+        return new PipelineStats(pipeline, new SimpleMeterRegistry(), failed -> {
+        });
     }
 }

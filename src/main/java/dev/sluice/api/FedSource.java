@@ -15,11 +15,6 @@ abstract class FedSource extends Source {
     }
 
     @Override
-    final String kind() {
-        return "java";
-    }
-
-    @Override
     final void route(RouteDefinition route, SluiceApi api, Consumer<ProcessorDefinition<?>> recordSteps) {
         recordSteps.accept(route);
     }

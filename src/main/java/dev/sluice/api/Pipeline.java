@@ -219,8 +219,7 @@ public final class Pipeline {
             throw new IllegalStateException("Pipeline " + name + " needs a source and a sink");
         }
         source.prepare(this);
-        runtime = api.started(this, new RouteSource(api.camel(), name, source.kind(), source.pausable(),
-                source.uri(name)));
+        runtime = api.started(this, new RouteSource(api.camel(), name, source.pausable(), source.uri(name)));
         try {
             template = api.camel().createProducerTemplate();
             api.camel().addRoutes(new RouteBuilder(api.camel()) {

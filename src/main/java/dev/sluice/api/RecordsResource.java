@@ -94,12 +94,12 @@ public class RecordsResource {
         }
         try {
             spool.accept(records, user);
-            runtime.release(SPOOL);
+            runtime.release(spool, SPOOL);
         } catch (HttpSpool.FullException e) {
             return Response.status(e.senderShare() ? 429 : 503).header("Retry-After", e.senderShare() ? "1" : "5")
                     .entity(Map.of("error", e.getMessage())).build();
         } catch (IOException e) {
-            runtime.hold(SPOOL, "cannot be written: " + e.getMessage(), () -> Files.isWritable(spool.dir()));
+            runtime.hold(spool, SPOOL, "cannot be written: " + e.getMessage(), () -> Files.isWritable(spool.dir()));
             return Response.status(503).header("Retry-After", "5")
                     .entity(Map.of("error", "the spool of " + name + " cannot be written: " + e.getMessage())).build();
         }

@@ -71,18 +71,15 @@ public class SluiceApi {
      * The pipeline's runtime as it starts: a new one, or the one of an earlier run of this name (its figures go on);
      * refused while a pipeline of that name runs, YAML or Java.
      */
-    synchronized PipelineRuntime started(Pipeline pipeline, PipelineSource source) {
-        Optional<PipelineRuntime> existing = runtimes.find(pipeline.name());
-        if (existing.isPresent() && existing.get().endedStatus() == null) {
-            throw new IllegalStateException("A pipeline named " + pipeline.name() + " is running already");
-        }
-        PipelineRuntime runtime = runtimes.open(pipeline.name(), source);
+    PipelineRuntime started(Pipeline pipeline, PipelineSource source) {
+        // only a Java pipeline that ended is taken over, never a running one nor a routes file's
+        PipelineRuntime runtime = runtimes.open(pipeline.name(), source, existing -> existing.endedStatus() != null);
         runtime.attach(Pipeline.class, pipeline);
         return runtime;
     }
 
     /** The pipeline is no route any more: it stays listed, ended {@code how}, with its figures. */
-    synchronized void stopped(Pipeline pipeline, String how) {
+    void stopped(Pipeline pipeline, String how) {
         runtimes.find(pipeline.name()).ifPresent(runtime -> {
             runtime.detach(Pipeline.class, pipeline);
             runtime.ended(how);

@@ -26,9 +26,6 @@ public abstract class Source {
     /** True when the source ends, so {@link Pipeline#run()} can run it to the end. */
     abstract boolean bounded();
 
-    /** What the pipeline reads, as {@code /pipelines} says it: {@code files}, {@code kafka}, {@code http}, {@code java}. */
-    abstract String kind();
-
     /** True when its reading can be paused with nothing lost (a directory, a topic), so its error budget may pause it. */
     boolean pausable() {
         return false;

@@ -87,11 +87,6 @@ public final class Sources {
         }
 
         @Override
-        String kind() {
-            return "files";
-        }
-
-        @Override
         boolean pausable() {
             return true;
         }
@@ -138,11 +133,6 @@ public final class Sources {
         }
 
         @Override
-        String kind() {
-            return "http";
-        }
-
-        @Override
         void prepare(Pipeline pipeline) {
             SluiceConfig.Http config = pipeline.api().config().http();
             spool = new HttpSpool(Path.of(config.spoolDir(), pipeline.name()), config.maxSpoolBytes(),
@@ -182,11 +172,6 @@ public final class Sources {
         @Override
         boolean bounded() {
             return false;
-        }
-
-        @Override
-        String kind() {
-            return "kafka";
         }
 
         @Override

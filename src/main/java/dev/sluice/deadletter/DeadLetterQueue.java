@@ -92,9 +92,14 @@ public class DeadLetterQueue {
     private long storedBytes = -1;
     private final SluiceConfig.Retry retry;
     private final PipelineRuntimes runtimes;
-    /** Removes what is past its retention; tries refused dead letters of Kafka records again. */
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "Sluice dead letters");
+    private final ScheduledExecutorService retentionTimer = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "Sluice dead-letter retention");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Sends refused dead letters of Kafka records again (a send may block while the broker is away). */
+    private final ScheduledExecutorService resends = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "Sluice dead-letter resends");
         thread.setDaemon(true);
         return thread;
     });
@@ -123,7 +128,7 @@ public class DeadLetterQueue {
     /** Imports the dead-letter files of earlier releases, and starts removing what is past its retention. */
     void start(@Observes StartupEvent event) {
         new DeadLetterImport(dir, table).run();
-        retention.ifPresent(keep -> retries.scheduleWithFixedDelay(() -> removeOlderThan(keep), 0, 1,
+        retention.ifPresent(keep -> retentionTimer.scheduleWithFixedDelay(() -> removeOlderThan(keep), 0, 1,
                 TimeUnit.HOURS));
     }
 
@@ -143,7 +148,8 @@ public class DeadLetterQueue {
 
     @PreDestroy
     void stop() {
-        retries.shutdownNow();
+        retentionTimer.shutdownNow();
+        resends.shutdownNow();
     }
 
     synchronized long storedBytes() {
@@ -249,14 +255,11 @@ public class DeadLetterQueue {
      */
     private void sendToTopic(RecordOrigin origin, Location.TopicOffset record, ProducerRecord<byte[], byte[]> dead,
             String why, Duration pause) {
-        String dependency = "dead-letter topic " + dead.topic();
-        String held = held(record);
         Optional<PipelineRuntime> pipeline = runtimes.find(origin.pipeline());
         try {
             kafka.producer().send(dead, (metadata, failure) -> {
                 if (failure == null) {
-                    health.ok(dependency);
-                    pipeline.ifPresent(runtime -> runtime.release(held));
+                    pipeline.ifPresent(runtime -> runtime.release(origin, held(record)));
                     LOG.warnf("Dead-lettered %s of pipeline %s at stage %s", origin, origin.pipeline(), why);
                     origin.deadLettered();
                 } else {
@@ -277,11 +280,13 @@ public class DeadLetterQueue {
             String why, Duration pause, Exception failure) {
         String dependency = "dead-letter topic " + dead.topic();
         String held = held(record);
-        health.failing(dependency, failure);
         Optional<PipelineRuntime> pipeline = runtimes.find(origin.pipeline()).filter(runtime -> !runtime.closed());
-        if (pipeline.isEmpty() || retries.isShutdown()) {
-            LOG.errorf("Cannot dead-letter %s of pipeline %s to the %s: %s; it is read again after a restart", origin,
-                    origin.pipeline(), dependency, failure.getMessage());
+        if (pipeline.isEmpty() || !origin.sourceCurrent() || resends.isShutdown()) {
+            // the pipeline was removed, its consumer let go of the partition, or the service stops: whoever reads
+            // the partition next reads the record again
+            pipeline.ifPresent(runtime -> runtime.release(origin, held));
+            LOG.errorf("Cannot dead-letter %s of pipeline %s to the %s: %s; it is read again by the partition's next "
+                    + "reader", origin, origin.pipeline(), dependency, failure.getMessage());
             origin.abandon(failure);
             return;
         }
@@ -290,15 +295,20 @@ public class DeadLetterQueue {
                     + "no further, and the dead letter is tried again until it is taken", origin, origin.pipeline(),
                     dependency, failure.getMessage());
         }
-        pipeline.get().hold(held, "its dead letter is refused by the " + dependency + " (" + failure.getMessage()
+        pipeline.get().hold(origin, held, "its dead letter is refused by the " + dependency + " (" + failure.getMessage()
                 + "); tried again every " + pause + " at most " + retry.maxBackoff());
         Duration next = pause.multipliedBy(2).compareTo(retry.maxBackoff()) > 0 ? retry.maxBackoff()
                 : pause.multipliedBy(2);
         try {
-            retries.schedule(() -> sendToTopic(origin, record, dead, why, next), pause.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            resends.schedule(() -> {
+                if (origin.sourceCurrent()) {
+                    sendToTopic(origin, record, dead, why, next);
+                } else {
+                    refused(origin, record, dead, why, next, failure); // let go of meanwhile: abandoned there
+                }
+            }, pause.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
-            pipeline.get().release(held);
+            pipeline.get().release(origin, held);
             origin.abandon(failure);
         }
     }

@@ -14,26 +14,18 @@ public final class RouteSource implements PipelineSource {
 
     private final CamelContext camel;
     private final String routeId;
-    private final String kind;
     private final boolean pausable;
     private volatile String lastEndpoint;
 
     /**
-     * @param kind     {@code files}, {@code kafka}, {@code http}, {@code java}
      * @param pausable true for a directory or a topic; false for records handed in by HTTP senders or Java code
      * @param endpoint where it reads, as its definer knows it, until the route says
      */
-    public RouteSource(CamelContext camel, String routeId, String kind, boolean pausable, String endpoint) {
+    public RouteSource(CamelContext camel, String routeId, boolean pausable, String endpoint) {
         this.camel = camel;
         this.routeId = routeId;
-        this.kind = kind;
         this.pausable = pausable;
         this.lastEndpoint = endpoint;
-    }
-
-    @Override
-    public String kind() {
-        return kind;
     }
 
     /** Where the route read, as last seen: an ended Java pipeline still shows it. */

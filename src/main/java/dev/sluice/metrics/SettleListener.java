@@ -7,9 +7,6 @@ package dev.sluice.metrics;
 @FunctionalInterface
 public interface SettleListener {
 
-    SettleListener NONE = failed -> {
-    };
-
     /** A record settled; {@code failed} when it was dead-lettered. */
     void settled(boolean failed);
 

@@ -20,4 +20,12 @@ public interface Acknowledgement {
      * the source must not acknowledge it, so it is read again after a restart where the source can do that.
      */
     void abandon(Exception cause);
+
+    /**
+     * False once the source let go of the input the record came from (a Kafka partition revoked, its consumer
+     * closed): its next reader reads the record again, so it must not be settled here any more.
+     */
+    default boolean current() {
+        return true;
+    }
 }

@@ -17,6 +17,12 @@ public final class PartitionProgress {
     private long highestRetained = -1;
     private long nextToCommit = -1;
     private long committed = -1;
+    private volatile boolean revoked;
+
+    /** The consumer let go of the partition (a rebalance, its route stopped): its next owner reads from the commit. */
+    public void revoke() {
+        revoked = true;
+    }
 
     /** False when {@code offset} is not beyond what was read: the consumer went back (rebalance or seek). */
     public synchronized boolean accepts(long offset) {
@@ -39,6 +45,11 @@ public final class PartitionProgress {
             @Override
             public void abandon(Exception cause) {
                 // stays unsettled: the commit point never passes it, so it is read again after a restart
+            }
+
+            @Override
+            public boolean current() {
+                return !revoked;
             }
         };
     }

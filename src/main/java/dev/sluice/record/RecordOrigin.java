@@ -230,6 +230,11 @@ public final class RecordOrigin implements Synchronization {
         return deadLetterReason;
     }
 
+    /** False once the record's source let go of its input (see {@link Acknowledgement#current()}). */
+    public boolean sourceCurrent() {
+        return ack.current();
+    }
+
     /** The record joined a batch: from now on the sink settles it. */
     public void batched() {
         state.compareAndSet(State.IN_FLIGHT, State.BATCHED);

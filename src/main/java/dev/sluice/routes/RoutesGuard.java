@@ -139,17 +139,23 @@ public class RoutesGuard {
      */
     synchronized void replace(RouteSet next) throws Exception {
         RoutesInstaller installer = installer();
-        Map<String, Object> beans = installer.beans(next);
         RouteSet previous = checked;
-        installer.uninstall(installed);
-        installed = RoutesInstaller.Installed.NONE;
+        Map<String, Object> beans;
         try {
+            beans = installer.beans(next);
+        } catch (Exception e) {
+            failedReload("the reload could not make the new beans, the running pipelines stay as they are: ", e);
+            throw e;
+        }
+        RoutesInstaller.Installed running = installed;
+        try {
+            installer.uninstall(running);
+            installed = RoutesInstaller.Installed.NONE;
             installed = installer.install(next, beans, previous.pipelines().keySet());
         } catch (Exception e) {
-            problems = List.of("the reload could not start the new pipelines, the previous ones run again: "
-                    + e.getMessage());
-            reloadsRefused.increment();
+            failedReload("the reload could not start the new pipelines, the previous ones run again: ", e);
             try {
+                installer.uninstall(running); // what is left of it, if taking it out failed halfway
                 installed = installer.install(previous);
             } catch (Exception again) {
                 // nothing runs from the routes files now: the service is not ready until a reload succeeds
@@ -164,6 +170,11 @@ public class RoutesGuard {
         checked = next;
         problems = List.of();
         health.ok(ROUTES);
+    }
+
+    private void failedReload(String what, Exception e) {
+        problems = List.of(what + e.getMessage());
+        reloadsRefused.increment();
     }
 
     /** Closes the runtimes of the pipelines of {@code from} that {@code to} leaves out. */

@@ -106,8 +106,13 @@ final class RoutesInstaller {
         try {
             addRoutes(set, own, routes, pipelines);
         } catch (Exception e) {
-            uninstall(new Installed(beans, routes, pipelines));
-            pipelines.stream().filter(id -> !own.contains(id)).forEach(runtimes::close); // opened for nothing
+            try {
+                uninstall(new Installed(beans, routes, pipelines));
+            } catch (Exception alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            } finally {
+                pipelines.stream().filter(id -> !own.contains(id)).forEach(runtimes::close); // opened for nothing
+            }
             throw e;
         }
         return new Installed(Map.copyOf(beans), List.copyOf(routes), List.copyOf(pipelines));
@@ -130,13 +135,15 @@ final class RoutesInstaller {
         }
         for (Pipeline pipeline : set.pipelines().values()) {
             Templates.Source source = pipeline.template().source();
-            if (!own.contains(pipeline.id()) && runtimes.find(pipeline.id())
-                    .filter(running -> running.endedStatus() == null).isPresent()) {
-                throw new IllegalStateException("pipeline " + pipeline.id() + " runs already, defined in Java: give "
-                        + "the routes file's pipeline another routeId");
+            PipelineRuntime runtime;
+            try {
+                runtime = runtimes.open(pipeline.id(), new RouteSource(camel, pipeline.id(),
+                        source != Templates.Source.HTTP, PipelineCheck.source(pipeline)), existing -> own.contains(
+                                pipeline.id()));
+            } catch (IllegalStateException taken) {
+                throw new IllegalStateException("pipeline " + pipeline.id() + " is a Java pipeline's name: give the "
+                        + "routes file's pipeline another routeId", taken);
             }
-            PipelineRuntime runtime = runtimes.open(pipeline.id(), new RouteSource(camel, pipeline.id(), source.prefix,
-                    source != Templates.Source.HTTP, PipelineCheck.source(pipeline)));
             pipelines.add(pipeline.id());
             Map<String, Object> parameters = new LinkedHashMap<>(pipeline.parameters());
             if (source == Templates.Source.HTTP) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,8 +49,7 @@ public final class PipelineRuntime implements SettleListener {
     private volatile PipelineSource source;
     private final Map<Class<?>, Object> parts = new ConcurrentHashMap<>();
     /** The inputs held back and why, by input (a partition): its problem and readiness name them. */
-    private final Map<String, String> held = new ConcurrentSkipListMap<>();
-    private final Map<String, BooleanSupplier> recovered = new ConcurrentHashMap<>();
+    private final Map<String, Hold> held = new ConcurrentSkipListMap<>();
     private final AtomicLong failedInputs = new AtomicLong();
     private final AtomicLong changedInputs = new AtomicLong();
     private volatile String lastFailedInput;
@@ -57,7 +57,8 @@ public final class PipelineRuntime implements SettleListener {
     private final Map<String, BudgetWindow.OfSender> senders = new ConcurrentHashMap<>();
     /** Why the pipeline is paused or stopped, or null. */
     private volatile String problem;
-    private ScheduledFuture<?> resumeTimer;
+    /** Set while the budget keeps the source paused: read on every failed record, so no lock. */
+    private volatile ScheduledFuture<?> resumeTimer;
     /** Stopped by a fatal error: cleared by a record written once its source runs again. */
     private volatile boolean fatallyStopped;
     private volatile boolean stopDone;
@@ -90,6 +91,7 @@ public final class PipelineRuntime implements SettleListener {
 
     /** The pipeline is defined again (a reload, a Java pipeline run again): its figures go on, its source is new. */
     synchronized void reopen(PipelineSource next) {
+        endPause(); // the new source runs: a pause or a stop was the old one's
         this.source = next;
         this.ended = null;
         if (fatallyStopped) {
@@ -154,37 +156,41 @@ public final class PipelineRuntime implements SettleListener {
         return lastFailedInput;
     }
 
-    /**
-     * {@code input} is held back for {@code reason} until {@link #release}: the pipeline's problem and readiness name
-     * it.
-     */
-    public void hold(String input, String reason) {
-        held.put(input, reason);
-        recovered.remove(input);
+    /** An input held back: why, by whom (only its holder releases it), and how to tell it is over without it. */
+    private record Hold(String reason, Object holder, BooleanSupplier recovered) {
     }
 
     /**
-     * As {@link #hold(String, String)}, for a hold that may have no next attempt to end it: it is over once
+     * {@code input} is held back by {@code holder} for {@code reason} until the holder releases it: the pipeline's
+     * problem and readiness name it. A later hold of the same input by another holder takes it over.
+     */
+    public void hold(Object holder, String input, String reason) {
+        held.put(input, new Hold(reason, holder, null));
+    }
+
+    /**
+     * As {@link #hold(Object, String, String)}, for a hold that may have no next attempt to end it: it is over once
      * {@code recovered} answers true.
      */
-    public void hold(String input, String reason, BooleanSupplier recovered) {
-        hold(input, reason);
-        this.recovered.put(input, recovered);
+    public void hold(Object holder, String input, String reason, BooleanSupplier recovered) {
+        held.put(input, new Hold(reason, holder, recovered));
     }
 
-    public void release(String input) {
-        held.remove(input);
-        recovered.remove(input);
+    /** Ends {@code holder}'s hold of {@code input}; a hold another holder took over stays. */
+    public void release(Object holder, String input) {
+        held.computeIfPresent(input, (key, hold) -> hold.holder() == holder ? null : hold);
     }
 
     /** The inputs held back now, and why. */
     public Map<String, String> held() {
-        recovered.forEach((input, check) -> {
-            if (check.getAsBoolean()) {
-                release(input);
+        held.forEach((input, hold) -> {
+            if (hold.recovered() != null && hold.recovered().getAsBoolean()) {
+                release(hold.holder(), input);
             }
         });
-        return new TreeMap<>(held);
+        Map<String, String> reasons = new TreeMap<>();
+        held.forEach((input, hold) -> reasons.put(input, hold.reason()));
+        return reasons;
     }
 
     /**
@@ -210,7 +216,7 @@ public final class PipelineRuntime implements SettleListener {
 
     // --- error budget ---
 
-    public synchronized boolean paused() {
+    public boolean paused() {
         return resumeTimer != null;
     }
 
@@ -241,31 +247,59 @@ public final class PipelineRuntime implements SettleListener {
         }
     }
 
-    private synchronized void pause(String reason) {
-        if (resumeTimer != null || closed) {
-            return;
+    private void pause(String reason) {
+        synchronized (this) {
+            if (resumeTimer != null || closed) {
+                return;
+            }
+            resumeTimer = runtimes.scheduler().schedule(() -> {
+                if (endPause()) {
+                    control("resumed", source::resume);
+                }
+            }, budget.pause().toMillis(), TimeUnit.MILLISECONDS);
+            problem = reason;
         }
-        resumeTimer = runtimes.scheduler().schedule(this::resume, budget.pause().toMillis(), TimeUnit.MILLISECONDS);
-        problem = reason;
         LOG.errorf("Pipeline %s %s; it resumes in %s or on POST /pipelines/%s/resume", name, reason, budget.pause(),
                 name);
-        // from another thread: this one is the pipeline's own, which the pause waits for
-        runtimes.scheduler().execute(() -> control("paused", source::pause));
+        // on the control thread: this one is the pipeline's own, which the pause waits for; a resume asked for
+        // before it ran finds it paused no more, and the source is not suspended at all
+        runtimes.scheduler().execute(() -> {
+            if (paused()) {
+                control("paused", source::pause);
+            }
+        });
     }
 
     /** Resumes a paused pipeline now and forgets its recent errors; false if it was not paused. */
-    public synchronized boolean resume() {
-        if (resumeTimer == null) {
+    public boolean resume() {
+        if (!endPause()) {
             return false;
         }
-        resumeTimer.cancel(false);
+        // on the control thread, after any pause still queued there, never under this runtime's lock: resuming a
+        // route waits for Camel, which may wait for records that settle through this runtime
+        try {
+            runtimes.scheduler().submit(() -> control("resumed", source::resume)).get();
+        } catch (ExecutionException e) {
+            LOG.errorf(e.getCause(), "Pipeline %s could not be resumed", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.infof("Pipeline %s resumed", name);
+        return true;
+    }
+
+    /** Ends the pause, its window and its problem; false if there was none. */
+    private synchronized boolean endPause() {
+        ScheduledFuture<?> timer = resumeTimer;
+        if (timer == null) {
+            return false;
+        }
+        timer.cancel(false);
         resumeTimer = null;
         window = null;
-        control("resumed", source::resume);
         if (problem != null && problem.startsWith("paused")) {
             problem = null;
         }
-        LOG.infof("Pipeline %s resumed", name);
         return true;
     }
 
@@ -279,6 +313,10 @@ public final class PipelineRuntime implements SettleListener {
     }
 
     private void stop(String reason) {
+        if (closed) {
+            return; // a late error of a removed pipeline: a new one of its name may run
+        }
+        PipelineSource stopped = source;
         stopDone = false;
         fatallyStopped = true;
         problem = reason;
@@ -286,7 +324,7 @@ public final class PipelineRuntime implements SettleListener {
         // from another thread: this one is the pipeline's own, which the stop waits for
         runtimes.scheduler().execute(() -> {
             try {
-                control("stopped", source::stop);
+                control("stopped", stopped::stop);
             } finally {
                 stopDone = true;
             }
@@ -348,13 +386,9 @@ public final class PipelineRuntime implements SettleListener {
     /** The pipeline is removed: its parts dropped, its meters, windows, counts and held inputs gone. */
     synchronized void close() {
         closed = true;
-        if (resumeTimer != null) {
-            resumeTimer.cancel(false);
-            resumeTimer = null;
-        }
+        endPause();
         parts.clear();
         held.clear();
-        recovered.clear();
         senders.clear();
         window = null;
         for (Meter meter : List.copyOf(runtimes.registry().getMeters())) {

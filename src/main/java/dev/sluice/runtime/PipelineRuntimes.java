@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Predicate;
 
 import dev.sluice.config.SluiceConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,25 +39,31 @@ public class PipelineRuntimes {
     }
 
     /**
-     * Opens the pipeline {@code name} reading from {@code source}; a pipeline of that name defined again (a reload
-     * that keeps it, a Java pipeline run again) keeps its runtime and figures with the new source.
+     * Opens the pipeline {@code name} reading from {@code source}, in one step with deciding whether it may: a pipeline
+     * of that name that exists already is taken over (its runtime and figures kept, with the new source) only when
+     * {@code mayTakeOver} says so (a reload keeping one of its own pipelines, a Java pipeline run again after it
+     * ended); else this throws and nothing changes.
      */
-    public PipelineRuntime open(String name, PipelineSource source) {
+    public PipelineRuntime open(String name, PipelineSource source, Predicate<PipelineRuntime> mayTakeOver) {
         return runtimes.compute(name, (key, existing) -> {
-            if (existing == null || existing.closed()) {
+            if (existing == null) {
                 return new PipelineRuntime(name, source, this);
+            }
+            if (!mayTakeOver.test(existing)) {
+                throw new IllegalStateException("A pipeline named " + name + " exists already ("
+                        + (existing.endedStatus() == null ? "running" : existing.endedStatus()) + ")");
             }
             existing.reopen(source);
             return existing;
         });
     }
 
-    /** Removes the pipeline: its runtime is closed, and nothing of it is left. */
+    /** Removes the pipeline: its runtime is closed, and nothing of it is left; a pipeline opened after is new. */
     public void close(String name) {
-        PipelineRuntime runtime = runtimes.remove(name);
-        if (runtime != null) {
+        runtimes.computeIfPresent(name, (key, runtime) -> {
             runtime.close();
-        }
+            return null;
+        });
     }
 
     public Optional<PipelineRuntime> find(String name) {

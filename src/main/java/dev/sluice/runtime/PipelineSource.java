@@ -7,9 +7,6 @@ package dev.sluice.runtime;
  */
 public interface PipelineSource {
 
-    /** What the pipeline reads: {@code files}, {@code kafka}, {@code http} (records posted and spooled), {@code java}. */
-    String kind();
-
     /** Where it reads from, as {@code /pipelines} shows it. */
     String endpoint();
 

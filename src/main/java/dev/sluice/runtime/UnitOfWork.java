@@ -1,8 +1,9 @@
 package dev.sluice.runtime;
 
 /**
- * One input a source hands to its pipeline as a whole: a file attempt, a spool file, a run of a Java source. It ends
- * once, with {@link #finish}, and how it ended is told to its pipeline's runtime.
+ * One input a source hands to its pipeline as a whole: an attempt at a file (of a directory or an HTTP spool). It ends
+ * once, with {@link #finish}, and how it ended is told to its pipeline's runtime. (Kafka records are settled one by one
+ * against their partition's progress; a Java run against its {@code InputProgress}.)
  */
 public interface UnitOfWork {
 

@@ -54,10 +54,12 @@ public class FileFailures extends EventNotifierSupport {
         Exchange exchange = failure.getExchange();
         Exception error = exchange.getException();
         String reason = error == null ? "the route failed" : String.valueOf(error.getMessage());
-        if (exchange.getProperty(FileInput.PROPERTY) instanceof FileAttempts.Attempt attempt) {
+        Object input = exchange.getProperty(FileInput.PROPERTY);
+        if (input instanceof FileAttempts.Attempt attempt) {
             attempt.finish(UnitOfWork.Outcome.FAILED, reason);
-        } else if (!(error instanceof FileAttempts.QuarantinedException)) {
-            // failed before its attempt began (the file could not be opened); a quarantined file was counted then
+        } else if (input == null && !(error instanceof FileAttempts.QuarantinedException)) {
+            // failed before its attempt began (the file could not be opened); a quarantined file was counted then, and
+            // a replay of dead letters is no file
             runtimes.find(exchange.getFromRouteId()).ifPresent(runtime -> runtime.inputFinished(
                     exchange.getIn().getHeader(Exchange.FILE_PATH, String.class), UnitOfWork.Outcome.FAILED, reason));
         }

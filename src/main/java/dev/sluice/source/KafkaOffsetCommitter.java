@@ -66,6 +66,11 @@ public final class KafkaOffsetCommitter extends KafkaConsumerListener {
         return true;
     }
 
+    /** The consumer is removed with its route: every partition it read is let go. */
+    void close() {
+        lanes.values().forEach(lane -> lane.partitions.values().forEach(PartitionProgress::revoke));
+    }
+
     private Lane lane() {
         return lanes.computeIfAbsent(Thread.currentThread(), thread -> new Lane());
     }
@@ -91,7 +96,13 @@ public final class KafkaOffsetCommitter extends KafkaConsumerListener {
 
         void commit(Consumer<?, ?> consumer) {
             Set<TopicPartition> assigned = consumer.assignment();
-            partitions.keySet().retainAll(assigned);
+            partitions.entrySet().removeIf(partition -> {
+                boolean gone = !assigned.contains(partition.getKey());
+                if (gone) {
+                    partition.getValue().revoke();
+                }
+                return gone;
+            });
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             partitions.forEach((partition, progress) -> progress.commitPoint()
                     .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));

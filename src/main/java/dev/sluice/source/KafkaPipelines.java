@@ -53,7 +53,10 @@ public class KafkaPipelines extends LifecycleStrategySupport {
     public void onServiceAdd(CamelContext context, Service service, Route route) {
         if (service instanceof KafkaConsumer consumer && route != null) {
             refuseUnsafe(consumer.getEndpoint().getConfiguration(), route.getRouteId());
-            PipelineRuntime runtime = runtimes.get(route.getRouteId());
+            PipelineRuntime runtime = runtimes.find(route.getRouteId()).orElse(null);
+            if (runtime == null) {
+                return; // an application's own Kafka route, no pipeline: nothing of Sluice's to commit
+            }
             KafkaOffsetCommitter committer = new KafkaOffsetCommitter(runtime.stats(), config.kafka().lagInterval(),
                     config.kafka().maxInFlight());
             consumer.setConsumerListener(committer);
@@ -65,6 +68,7 @@ public class KafkaPipelines extends LifecycleStrategySupport {
     public void onServiceRemove(CamelContext context, Service service, Route route) {
         if (service instanceof KafkaConsumer consumer && route != null
                 && consumer.getConsumerListener() instanceof KafkaOffsetCommitter committer) {
+            committer.close();
             runtimes.find(route.getRouteId()).ifPresent(runtime -> runtime.detach(KafkaOffsetCommitter.class,
                     committer));
         }

@@ -82,7 +82,7 @@ public final class RecordFeed {
         if (thread != null && thread != Thread.currentThread()) {
             thread.join();
         }
-        runtime.release(FEED);
+        runtime.release(this, FEED);
     }
 
     private boolean isRunning() {
@@ -108,7 +108,7 @@ public final class RecordFeed {
         while (true) {
             try {
                 producer.sendBody(uri, record);
-                runtime.release(FEED);
+                runtime.release(this, FEED);
                 return;
             } catch (CamelExecutionException e) {
                 if (!(e.getCause() instanceof DirectConsumerNotAvailableException)) {
@@ -121,7 +121,7 @@ public final class RecordFeed {
                     abandonWaiting(e);
                     return;
                 }
-                runtime.hold(FEED, "the pipeline takes no records (paused or stopped)");
+                runtime.hold(this, FEED, "the pipeline takes no records (paused or stopped)");
                 Thread.sleep(pause);
                 pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
             } catch (RuntimeException e) {

@@ -15,11 +15,6 @@ public final class FakeSource implements PipelineSource {
     }
 
     @Override
-    public String kind() {
-        return pausable ? "files" : "java";
-    }
-
-    @Override
     public String endpoint() {
         return "fake";
     }

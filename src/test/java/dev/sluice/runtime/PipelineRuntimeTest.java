@@ -28,6 +28,11 @@ class PipelineRuntimeTest {
     final MeterRegistry registry = new SimpleMeterRegistry();
     final PipelineRuntimes runtimes = new PipelineRuntimes(CONFIG, registry);
 
+    /** Opens a pipeline, taking over one of that name (as a reload keeps its own pipelines). */
+    private PipelineRuntime open(String name, PipelineSource source) {
+        return runtimes.open(name, source, existing -> true);
+    }
+
     private static void deadLetter(PipelineRuntime runtime, int records) {
         for (int i = 0; i < records; i++) {
             runtime.stats().recordFailed();
@@ -37,7 +42,7 @@ class PipelineRuntimeTest {
     @Test
     void aSourceThatCanBePausedIsPausedWhenItsBudgetIsSpent() {
         FakeSource files = new FakeSource(true);
-        PipelineRuntime runtime = runtimes.open("files", files);
+        PipelineRuntime runtime = open("files", files);
 
         deadLetter(runtime, 9);
         assertThat(runtime.paused()).as("fewer than min-records settled").isFalse();
@@ -58,7 +63,7 @@ class PipelineRuntimeTest {
     @Test
     void recordsHandedInByJavaCodeOrHttpNeverPauseTheirPipeline() {
         FakeSource java = new FakeSource(false);
-        PipelineRuntime runtime = runtimes.open("java", java);
+        PipelineRuntime runtime = open("java", java);
 
         deadLetter(runtime, 50);
 
@@ -76,16 +81,16 @@ class PipelineRuntimeTest {
 
     @Test
     void aRemovedPipelineLeavesNoMeterWindowOrCountBehind() {
-        PipelineRuntime runtime = runtimes.open("gone", new FakeSource(true));
+        PipelineRuntime runtime = open("gone", new FakeSource(true));
         runtime.stats().recordRead();
         runtime.stats().stage("parse", "out");
         runtime.stats().batchWritten(1, "size");
         runtime.stats().consumerLag(5);
         runtime.stats().sinkFailure("t");
         deadLetter(runtime, 3);
-        runtime.hold("partition t-0 offset 1", "its dead letter is refused");
+        runtime.hold(this, "partition t-0 offset 1", "its dead letter is refused");
         runtime.inputFinished("a.jsonl", UnitOfWork.Outcome.FAILED, "the database is down");
-        PipelineRuntime other = runtimes.open("stays", new FakeSource(true));
+        PipelineRuntime other = open("stays", new FakeSource(true));
         other.stats().recordRead();
         assertThat(registry.getMeters()).anyMatch(meter -> "gone".equals(meter.getId().getTag("pipeline")));
 
@@ -98,7 +103,7 @@ class PipelineRuntimeTest {
         deadLetter(runtime, 20); // a record of the old pipeline settling late changes nothing
         assertThat(runtime.paused()).isFalse();
 
-        PipelineRuntime again = runtimes.open("gone", new FakeSource(true));
+        PipelineRuntime again = open("gone", new FakeSource(true));
         assertThat(again).isNotSameAs(runtime);
         assertThat(again.stats().recordsRead()).isZero();
         assertThat(again.stats().errors()).isZero();
@@ -108,23 +113,38 @@ class PipelineRuntimeTest {
     }
 
     @Test
+    void aNameTakenIsRefusedUnlessItsOwnerMayTakeItOver() {
+        PipelineRuntime running = open("taken", new FakeSource(true));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtimes.open("taken", new FakeSource(false),
+                existing -> existing.endedStatus() != null)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("A pipeline named taken exists already (running)");
+        assertThat(runtimes.get("taken")).isSameAs(running);
+        assertThat(running.source().pausable()).as("its source untouched").isTrue();
+    }
+
+    @Test
     void aPipelineDefinedAgainKeepsItsFiguresWithItsNewSource() {
-        PipelineRuntime runtime = runtimes.open("kept", new FakeSource(true));
+        PipelineRuntime runtime = open("kept", new FakeSource(true));
         runtime.stats().recordRead();
+        deadLetter(runtime, 10);
+        assertThat(runtime.paused()).isTrue();
         runtime.ended("Finished");
         FakeSource next = new FakeSource(true);
 
-        PipelineRuntime again = runtimes.open("kept", next);
+        PipelineRuntime again = open("kept", next);
 
         assertThat(again).isSameAs(runtime);
         assertThat(again.source()).isSameAs(next);
         assertThat(again.endedStatus()).isNull();
         assertThat(again.stats().recordsRead()).isEqualTo(1);
+        assertThat(again.paused()).as("the pause was the old source's").isFalse();
+        assertThat(again.problem()).isNull();
     }
 
     @Test
     void onlyFailedInputsCountAsFailures() {
-        PipelineRuntime runtime = runtimes.open("inputs", new FakeSource(true));
+        PipelineRuntime runtime = open("inputs", new FakeSource(true));
 
         runtime.inputFinished("a.jsonl", UnitOfWork.Outcome.CHANGED, "it changed while it was read");
         runtime.inputFinished("a.jsonl", UnitOfWork.Outcome.DONE, null);
@@ -140,7 +160,7 @@ class PipelineRuntimeTest {
     @Test
     void aFatalErrorStopsThePipelineUntilItWritesAgainOnceStarted() {
         FakeSource source = new FakeSource(true);
-        PipelineRuntime runtime = runtimes.open("fatal", source);
+        PipelineRuntime runtime = open("fatal", source);
 
         runtime.stats().fatal("stage enrich", new OutOfMemoryError("Java heap space"));
 

@@ -140,7 +140,8 @@ class ReferenceTableTest {
         lookup.setKeyField("robot_id");
         lookup.setTargetField("region");
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        new RecordOrigin(new dev.sluice.metrics.PipelineStats("p", registry, dev.sluice.metrics.SettleListener.NONE), new Location.FileLine("f", 1), new byte[0],
+        new RecordOrigin(new dev.sluice.metrics.PipelineStats("p", registry, failed -> {
+        }), new Location.FileLine("f", 1), new byte[0],
                 TestAcks.NONE, false).attachTo(exchange);
         exchange.getIn().setBody("not a record");
 
