@@ -22,6 +22,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.dependency.Backoff;
 import dev.sluice.dependency.Database;
 import dev.sluice.dependency.DependencyHealth;
 import dev.sluice.dependency.KafkaProducers;
@@ -245,7 +246,7 @@ public class DeadLetterQueue {
         headers.add(Map.entry(DeadLetterSeal.FIELD, seal.seal(headers, record.key(), payload)));
         ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(topic(record.topic()), null, record.key(), payload);
         headers.forEach(h -> dead.headers().add("sluice.error." + h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8)));
-        sendToTopic(origin, record, dead, stage + ": " + reason(error), retry.initialBackoff());
+        sendToTopic(origin, record, dead, stage + ": " + reason(error), new Backoff(retry));
     }
 
     /**
@@ -254,7 +255,7 @@ public class DeadLetterQueue {
      * taken, the pipeline is removed or the service stops (then the record is abandoned: read again after a restart).
      */
     private void sendToTopic(RecordOrigin origin, Location.TopicOffset record, ProducerRecord<byte[], byte[]> dead,
-            String why, Duration pause) {
+            String why, Backoff pauses) {
         Optional<PipelineRuntime> pipeline = runtimes.find(origin.pipeline());
         try {
             kafka.producer().send(dead, (metadata, failure) -> {
@@ -263,11 +264,11 @@ public class DeadLetterQueue {
                     LOG.warnf("Dead-lettered %s of pipeline %s at stage %s", origin, origin.pipeline(), why);
                     origin.deadLettered();
                 } else {
-                    refused(origin, record, dead, why, pause, failure);
+                    refused(origin, record, dead, why, pauses, failure);
                 }
             });
         } catch (RuntimeException e) {
-            refused(origin, record, dead, why, pause, e);
+            refused(origin, record, dead, why, pauses, e);
         }
     }
 
@@ -277,7 +278,7 @@ public class DeadLetterQueue {
     }
 
     private void refused(RecordOrigin origin, Location.TopicOffset record, ProducerRecord<byte[], byte[]> dead,
-            String why, Duration pause, Exception failure) {
+            String why, Backoff pauses, Exception failure) {
         String dependency = "dead-letter topic " + dead.topic();
         String held = held(record);
         Optional<PipelineRuntime> pipeline = runtimes.find(origin.pipeline()).filter(runtime -> !runtime.closed());
@@ -295,16 +296,15 @@ public class DeadLetterQueue {
                     + "no further, and the dead letter is tried again until it is taken", origin, origin.pipeline(),
                     dependency, failure.getMessage());
         }
+        Duration pause = pauses.grow();
         pipeline.get().hold(origin, held, "its dead letter is refused by the " + dependency + " (" + failure.getMessage()
                 + "); tried again every " + pause + " at most " + retry.maxBackoff());
-        Duration next = pause.multipliedBy(2).compareTo(retry.maxBackoff()) > 0 ? retry.maxBackoff()
-                : pause.multipliedBy(2);
         try {
             resends.schedule(() -> {
                 if (origin.sourceCurrent()) {
-                    sendToTopic(origin, record, dead, why, next);
+                    sendToTopic(origin, record, dead, why, pauses);
                 } else {
-                    refused(origin, record, dead, why, next, failure); // let go of meanwhile: abandoned there
+                    refused(origin, record, dead, why, pauses, failure); // let go of meanwhile: abandoned there
                 }
             }, pause.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {

@@ -18,13 +18,24 @@ public final class Backoff {
     private Duration next;
 
     public Backoff(SluiceConfig.Retry config) {
-        this.initial = config.initialBackoff();
-        this.max = config.maxBackoff();
+        this(config.initialBackoff(), config.maxBackoff());
+    }
+
+    public Backoff(Duration initial, Duration max) {
+        this.initial = initial;
+        this.max = max;
         this.next = initial;
     }
 
     public Duration next() {
         return next;
+    }
+
+    /** The pause to wait now; the one after it is twice as long, up to the longest. */
+    public Duration grow() {
+        Duration now = next;
+        next = next.multipliedBy(2).compareTo(max) > 0 ? max : next.multipliedBy(2);
+        return now;
     }
 
     public void reset() {
@@ -33,7 +44,7 @@ public final class Backoff {
 
     /** Sleeps for the next pause; throws once Camel is stopping, so shutdown is never held up. */
     public void pause(CamelContext context, String dependency, Exception cause) throws UnavailableException {
-        long until = System.nanoTime() + next.toNanos();
+        long until = System.nanoTime() + grow().toNanos();
         try {
             do {
                 if (context.isStopping() || context.isStopped()) {
@@ -45,6 +56,5 @@ public final class Backoff {
             Thread.currentThread().interrupt();
             throw new UnavailableException(dependency, cause);
         }
-        next = next.multipliedBy(2).compareTo(max) > 0 ? max : next.multipliedBy(2);
     }
 }

@@ -206,39 +206,36 @@ public class Database {
      */
     String awaitSchema(SQLException first, Duration timeout) {
         long began = System.nanoTime();
-        Duration pause = Duration.ofSeconds(1);
+        Backoff pauses = new Backoff(Duration.ofSeconds(1), MAX_START_PAUSE);
         SQLException last = first;
-        for (int attempt = 1;; attempt++) {
-            long waited = System.nanoTime() - began;
-            if (waited >= timeout.toNanos()) {
-                startupWait = null;
-                return "The database was not ready for the migrations within " + timeout
-                        + " (sluice.db.startup-timeout); the service stops: " + last.getMessage();
-            }
-            startupWait = "not ready for the migrations since start-up (" + attempt + " attempt(s), "
-                    + Duration.ofNanos(waited).toSeconds() + " s; the service stops after " + timeout
-                    + ", sluice.db.startup-timeout): " + last.getMessage();
-            LOG.warnf("The database is %s", startupWait);
-            try {
-                Thread.sleep(Math.min(pause.toMillis(), Math.max(1, (timeout.toNanos() - waited) / 1_000_000)));
-                ensureSchema();
-                startupWait = null;
-                LOG.infof("Database %s ready after %d attempt(s)", vendor(), attempt + 1);
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            } catch (SQLException e) {
-                if (!notReady(e)) {
-                    startupWait = null;
-                    return "The migrations failed; the service stops: " + e.getMessage();
+        try {
+            for (int attempt = 1;; attempt++) {
+                long waited = System.nanoTime() - began;
+                if (waited >= timeout.toNanos()) {
+                    return "The database was not ready for the migrations within " + timeout
+                            + " (sluice.db.startup-timeout); the service stops: " + last.getMessage();
                 }
-                last = e;
-            } catch (RuntimeException e) {
-                startupWait = null;
-                return "The migrations failed; the service stops: " + e.getMessage();
+                startupWait = "not ready for the migrations since start-up (" + attempt + " attempt(s), "
+                        + Duration.ofNanos(waited).toSeconds() + " s; the service stops after " + timeout
+                        + ", sluice.db.startup-timeout): " + last.getMessage();
+                LOG.warnf("The database is %s", startupWait);
+                Thread.sleep(Math.min(pauses.grow().toMillis(), Math.max(1, (timeout.toNanos() - waited) / 1_000_000)));
+                try {
+                    ensureSchema();
+                    LOG.infof("Database %s ready after %d attempt(s)", vendor(), attempt + 1);
+                    return null;
+                } catch (SQLException | RuntimeException e) {
+                    if (!(e instanceof SQLException sql && notReady(sql))) {
+                        return "The migrations failed; the service stops: " + e.getMessage();
+                    }
+                    last = sql;
+                }
             }
-            pause = pause.multipliedBy(2).compareTo(MAX_START_PAUSE) > 0 ? MAX_START_PAUSE : pause.multipliedBy(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            startupWait = null;
         }
     }
 

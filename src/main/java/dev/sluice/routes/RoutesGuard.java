@@ -159,10 +159,10 @@ public class RoutesGuard {
                 installed = installer.install(previous);
             } catch (Exception again) {
                 // nothing runs from the routes files now: the service is not ready until a reload succeeds
-                health.failing(ROUTES, new IllegalStateException("no YAML pipeline runs: the reload failed ("
-                        + e.getMessage() + ") and the previous pipelines could not start again (" + again.getMessage()
-                        + ")"));
-                problems = List.of(health.failures().get(ROUTES));
+                String none = "no YAML pipeline runs: the reload failed (" + e.getMessage() + ") and the previous "
+                        + "pipelines could not start again (" + again.getMessage() + ")";
+                health.failing(ROUTES, new IllegalStateException(none));
+                problems = List.of(none);
             }
             throw e;
         }

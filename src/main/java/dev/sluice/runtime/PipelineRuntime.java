@@ -55,12 +55,12 @@ public final class PipelineRuntime implements SettleListener {
     private volatile String lastFailedInput;
     private volatile BudgetWindow window;
     private final Map<String, BudgetWindow.OfSender> senders = new ConcurrentHashMap<>();
-    /** Why the pipeline is paused or stopped, or null. */
-    private volatile String problem;
+    /** Why the budget paused the pipeline, while it does. */
+    private volatile String pausedBecause;
     /** Set while the budget keeps the source paused: read on every failed record, so no lock. */
     private volatile ScheduledFuture<?> resumeTimer;
-    /** Stopped by a fatal error: cleared by a record written once its source runs again. */
-    private volatile boolean fatallyStopped;
+    /** Why an error stopped the pipeline: cleared by a record written once its source runs again. */
+    private volatile String stoppedBecause;
     private volatile boolean stopDone;
     /** How a Java pipeline that is no route any more ended ({@code Finished}, {@code Failed}, {@code Stopped}). */
     private volatile String ended;
@@ -94,10 +94,7 @@ public final class PipelineRuntime implements SettleListener {
         endPause(); // the new source runs: a pause or a stop was the old one's
         this.source = next;
         this.ended = null;
-        if (fatallyStopped) {
-            fatallyStopped = false;
-            problem = null;
-        }
+        this.stoppedBecause = null;
     }
 
     /** A part of the pipeline made by a layer that runs it (its committer, spool, Java pipeline), found by its type. */
@@ -165,7 +162,7 @@ public final class PipelineRuntime implements SettleListener {
      * problem and readiness name it. A later hold of the same input by another holder takes it over.
      */
     public void hold(Object holder, String input, String reason) {
-        held.put(input, new Hold(reason, holder, null));
+        hold(holder, input, reason, null);
     }
 
     /**
@@ -198,7 +195,7 @@ public final class PipelineRuntime implements SettleListener {
      * null when it is.
      */
     public String problem() {
-        String own = problem;
+        String own = stoppedBecause != null ? stoppedBecause : pausedBecause;
         Map<String, String> holds = held();
         if (holds.isEmpty()) {
             return own;
@@ -225,10 +222,9 @@ public final class PipelineRuntime implements SettleListener {
         if (closed) {
             return;
         }
-        if (fatallyStopped && stopDone && !failed && "Started".equals(source.status())) {
-            // a record written after the fatal stop: the pipeline was started again
-            fatallyStopped = false;
-            problem = null;
+        if (stoppedBecause != null && stopDone && !failed && "Started".equals(source.status())) {
+            // a record written after the stop: the pipeline was started again
+            stoppedBecause = null;
         }
         if (!budget.enabled()) {
             return;
@@ -240,7 +236,7 @@ public final class PipelineRuntime implements SettleListener {
         own.add(System.nanoTime(), failed);
         if (failed && source.pausable() && !paused()) {
             long[] counts = own.counts(System.nanoTime());
-            if (counts[0] >= budget.minRecords() && counts[1] >= budget.threshold() * counts[0]) {
+            if (spent(counts)) {
                 pause(String.format("paused: %d of the last %d records dead-lettered within %s (threshold %.0f%%)",
                         counts[1], counts[0], budget.window(), budget.threshold() * 100));
             }
@@ -257,7 +253,7 @@ public final class PipelineRuntime implements SettleListener {
                     control("resumed", source::resume);
                 }
             }, budget.pause().toMillis(), TimeUnit.MILLISECONDS);
-            problem = reason;
+            pausedBecause = reason;
         }
         LOG.errorf("Pipeline %s %s; it resumes in %s or on POST /pipelines/%s/resume", name, reason, budget.pause(),
                 name);
@@ -297,9 +293,7 @@ public final class PipelineRuntime implements SettleListener {
         timer.cancel(false);
         resumeTimer = null;
         window = null;
-        if (problem != null && problem.startsWith("paused")) {
-            problem = null;
-        }
+        pausedBecause = null;
         return true;
     }
 
@@ -318,8 +312,7 @@ public final class PipelineRuntime implements SettleListener {
         }
         PipelineSource stopped = source;
         stopDone = false;
-        fatallyStopped = true;
-        problem = reason;
+        stoppedBecause = reason;
         LOG.errorf("Pipeline %s %s", name, reason);
         // from another thread: this one is the pipeline's own, which the stop waits for
         runtimes.scheduler().execute(() -> {
@@ -342,6 +335,11 @@ public final class PipelineRuntime implements SettleListener {
     @FunctionalInterface
     private interface Action {
         void run() throws Exception;
+    }
+
+    /** Whether a window's {settled, dead-lettered} spent the budget: enough records, and enough of them failed. */
+    private boolean spent(long[] counts) {
+        return counts[0] >= budget.minRecords() && counts[1] >= budget.threshold() * counts[0];
     }
 
     private int windowSeconds() {
@@ -368,7 +366,7 @@ public final class PipelineRuntime implements SettleListener {
             return null;
         }
         long[] counts = own.counts(System.nanoTime());
-        if (counts[0] < budget.minRecords() || counts[1] < budget.threshold() * counts[0]) {
+        if (!spent(counts)) {
             return null;
         }
         return new SenderRefusal(String.format("%d of your last %d records to %s were dead-lettered within %s "

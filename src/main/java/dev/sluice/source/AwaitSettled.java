@@ -73,7 +73,7 @@ public class AwaitSettled extends AsyncProcessorSupport {
                 failure = new FileChangedException("File " + attempt.file() + " changed while it was read: it stays and "
                         + "is read again once it stops changing (write files elsewhere and rename them in)");
                 attempt.finish(UnitOfWork.Outcome.CHANGED, failure.getMessage());
-                LOG.infof("%s", failure.getMessage());
+                LOG.info(failure.getMessage());
             } else {
                 attempt.finish(failure == null ? UnitOfWork.Outcome.DONE : UnitOfWork.Outcome.FAILED,
                         failure == null ? null : String.valueOf(failure.getMessage()));
