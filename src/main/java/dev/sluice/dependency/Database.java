@@ -159,7 +159,7 @@ public class Database {
             if (cause instanceof SQLException sql) {
                 String reason = firstLine(sql.getMessage());
                 String step = firstLine(e.getMessage());
-                return new SQLException("Migration failed: " + (step.equals(reason) ? step : step + ": " + reason),
+                return new SQLException("Migration failed: " + (step.contains(reason) ? step : step + ": " + reason),
                         sql.getSQLState(), e);
             }
         }
