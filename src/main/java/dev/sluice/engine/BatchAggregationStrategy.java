@@ -1,6 +1,7 @@
 package dev.sluice.engine;
 
 import dev.sluice.record.Batch;
+import dev.sluice.record.Chunk;
 import java.util.Map;
 
 import dev.sluice.record.RecordOrigin;
@@ -10,7 +11,8 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * Gathers records into a {@link Batch} for Camel's aggregator. Reference it by name from a pipeline's
+ * Gathers records into a {@link Batch} for Camel's aggregator: the records a {@link Chunk} kept, or one record's
+ * exchange (a Java pipeline). Reference it by name from a pipeline's
  * {@code aggregate} step ({@code aggregationStrategy: batch}); {@link PipelineDefinitions} then completes the
  * step's settings so that batching never loses or piles up records.
  */
@@ -24,12 +26,13 @@ public class BatchAggregationStrategy implements AggregationStrategy {
     @Override
     @SuppressWarnings("unchecked")
     public Exchange aggregate(Exchange batchExchange, Exchange recordExchange) {
+        Chunk chunk = Chunk.of(recordExchange);
         RecordOrigin origin = RecordOrigin.of(recordExchange);
-        if (origin == null) {
+        if (chunk == null && origin == null) {
             throw new IllegalStateException("A record reached the batch of route " + recordExchange.getFromRouteId()
                     + " without passing a parse stage first");
         }
-        Map<String, Object> record = recordExchange.getIn().getBody(Map.class);
+        Map<String, Object> record = chunk == null ? recordExchange.getIn().getBody(Map.class) : null;
         Batch batch;
         Exchange answer;
         if (batchExchange == null) {
@@ -40,8 +43,13 @@ public class BatchAggregationStrategy implements AggregationStrategy {
             batch = batchExchange.getIn().getBody(Batch.class);
             answer = batchExchange;
         }
-        batch.add(record, origin);
-        origin.batchStarted(batch.startedNanos()); // what BatchWindow counts the window from
+        if (chunk != null) {
+            batch.add(chunk);
+            chunk.batchStarted(batch.startedNanos()); // what BatchWindow counts the window from
+        } else {
+            batch.add(record, origin);
+            origin.batchStarted(batch.startedNanos());
+        }
         return answer;
     }
 }

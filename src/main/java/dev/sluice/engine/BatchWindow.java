@@ -2,6 +2,8 @@ package dev.sluice.engine;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.sluice.record.Batch;
+import dev.sluice.record.Chunk;
 import dev.sluice.record.RecordOrigin;
 
 import org.apache.camel.Exchange;
@@ -26,10 +28,22 @@ final class BatchWindow extends ExpressionAdapter {
 
     @Override
     public Object evaluate(Exchange exchange) {
-        RecordOrigin origin = RecordOrigin.of(exchange);
-        long started = origin == null ? 0L : origin.batchStartedNanos();
+        long started = started(exchange);
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         return Math.max(1, windowMillis(exchange) - elapsed);
+    }
+
+    /** When the batch started: asked of the batch, the chunk that joined it, or the record (a Java pipeline). */
+    private static long started(Exchange exchange) {
+        Object body = exchange.getIn().getBody();
+        if (body instanceof Batch batch) {
+            return batch.startedNanos();
+        }
+        if (body instanceof Chunk chunk) {
+            return chunk.batchStartedNanos();
+        }
+        RecordOrigin origin = RecordOrigin.of(exchange);
+        return origin == null ? 0L : origin.batchStartedNanos();
     }
 
     private long windowMillis(Exchange exchange) {

@@ -33,6 +33,7 @@ import org.apache.camel.quarkus.main.events.BeforeConfigure;
  * written in order, and memory stays bounded;</li>
  * <li>the completion timeout becomes a window from the batch's first record ({@link BatchWindow}), checked every
  * 100 ms;</li>
+ * <li>the completion size counts records, not exchanges (a template's exchange brings a chunk of records);</li>
  * <li>a batch also closes when its records reach {@code sluice.pipelines.<route>.batch-bytes} (default
  * {@code sluice.batch.bytes}) bytes, and when its source has nothing more ready ({@code sluice.batch.flush-on-idle},
  * {@link BatchCompletion});</li>
@@ -165,7 +166,10 @@ public class PipelineDefinitions implements ModelLifecycleStrategy {
             }
         }
         if (aggregate.getCompletionPredicate() == null) {
-            aggregate.completionPredicate(new BatchCompletion(batchBytes(route), config.batch().flushOnIdle()));
+            // the size counts records, not the exchanges that bring them (chunks of records in a template)
+            String size = templateParameters(route, aggregate.getCompletionSize());
+            aggregate.setCompletionSize(null);
+            aggregate.completionPredicate(new BatchCompletion(size, batchBytes(route), config.batch().flushOnIdle()));
         }
     }
 

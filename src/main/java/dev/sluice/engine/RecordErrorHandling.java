@@ -57,16 +57,18 @@ public class RecordErrorHandling extends RouteConfigurationBuilder {
         if (error instanceof RuntimeCamelException wrapped && wrapped.getCause() instanceof StageException stage) {
             error = stage;
         }
-        deadLetters.send(RecordOrigin.of(exchange), stage(exchange, error), error);
+        deadLetters.send(RecordOrigin.of(exchange), stage(error, exchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID,
+                String.class)), error);
     }
 
-    private static String stage(Exchange exchange, Exception error) {
+    /** The stage a dead letter names: the parse, the stage that threw, or the route where the record failed. */
+    static String stage(Exception error, String route) {
         if (error instanceof InvalidRecordException) {
             return "parse";
         }
         if (error instanceof StageException stage) {
             return stage.stage();
         }
-        return "route " + exchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
+        return "route " + route;
     }
 }

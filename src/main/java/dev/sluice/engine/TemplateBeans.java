@@ -6,9 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import org.apache.camel.Processor;
 
-/** The defaults of the templates' {@code parser} and {@code stages} parameters (dev.sluice.routes.Templates). */
+/** The default of the templates' {@code parser} parameter (dev.sluice.routes.Templates). */
 @ApplicationScoped
 public class TemplateBeans {
 
@@ -19,15 +18,5 @@ public class TemplateBeans {
     @Singleton // called for every record: no client proxy in between
     JsonRecordParser anyJsonObject() {
         return new JsonRecordParser();
-    }
-
-    /** The stage of a pipeline without stages: the record goes on as it is. */
-    @Produces
-    @Named("sluiceNoStage")
-    @Unremovable
-    @Singleton
-    Processor noStage() {
-        return exchange -> {
-        };
     }
 }

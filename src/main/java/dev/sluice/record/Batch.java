@@ -8,6 +8,9 @@ import java.util.Map;
 /** The records the aggregator gathered for one write, each with its origin so the sink can settle it. */
 public final class Batch {
 
+    /** The exchange property that says why Sluice's completion closed a batch: size, bytes or idle. */
+    public static final String CLOSED_BY = "sluice.batch.closedBy";
+
     /** One record of the batch and where it came from. */
     public record Entry(Map<String, Object> record, RecordOrigin origin) {
     }
@@ -23,6 +26,12 @@ public final class Batch {
         bytes += origin.payload().length;
         sourceIdle = origin.lastReady();
         origin.batched();
+    }
+
+    /** Adds the records a chunk kept; the batch's source is idle when the chunk's was. */
+    public void add(Chunk chunk) {
+        chunk.kept().forEach(entry -> add(entry.record(), entry.origin()));
+        sourceIdle = chunk.lastReady();
     }
 
     /** The last record added was the last its source had ready: nothing more is coming soon. */

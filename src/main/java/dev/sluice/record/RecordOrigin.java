@@ -278,6 +278,25 @@ public final class RecordOrigin implements Synchronization {
         }
     }
 
+    /**
+     * Abandons the record only if no later step has it yet (not batched, not being dead-lettered): a chunk whose
+     * exchange failed lets go of the records it still held.
+     */
+    public void abandonInFlight(Exception cause) {
+        if (state.compareAndSet(State.IN_FLIGHT, State.ABANDONED)) {
+            ack.abandon(cause);
+        }
+    }
+
+    /** A filter or a stage dropped the record: it counts as filtered and is released to its source. */
+    public void dropped() {
+        if (state.compareAndSet(State.IN_FLIGHT, State.DROPPED)) {
+            pipeline.recordFiltered();
+            senderSettled(false);
+            ack.release();
+        }
+    }
+
     private void senderSettled(boolean failed) {
         if (sender != null && replayOf == null) {
             pipeline.senderSettled(sender, failed, failed ? deadLetterReason : null);
@@ -286,11 +305,7 @@ public final class RecordOrigin implements Synchronization {
 
     @Override
     public void onComplete(Exchange exchange) {
-        if (state.compareAndSet(State.IN_FLIGHT, State.DROPPED)) {
-            pipeline.recordFiltered();
-            senderSettled(false);
-            ack.release();
-        }
+        dropped();
     }
 
     @Override

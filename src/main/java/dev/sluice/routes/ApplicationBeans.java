@@ -18,7 +18,7 @@ public interface ApplicationBeans {
 
     /** The names of Sluice's own beans, which its templates and stages use. */
     Set<String> SLUICE_NAMES = Set.of("anomalyDetector", "awaitSettled", "batch", "jsonLines", "kafkaRecords",
-            "sluiceJsonRecord", "sluiceNoStage", "sluiceNoSymlinks");
+            "sluiceJsonRecord", "sluiceNoSymlinks");
 
     /** Sluice's own, for {@code validate}, which starts no application. */
     ApplicationBeans SLUICE = new ApplicationBeans() {

@@ -17,9 +17,11 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.routes.RoutesModel.Pipeline;
 import dev.sluice.stage.JsonRecordParser;
+import dev.sluice.stage.PipelineStage;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Processor;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultRegistry;
+import org.apache.camel.support.SimpleRegistry;
 
 /**
  * Every check a routes directory must pass before a pipeline runs, without running anything: what {@code validate}
@@ -193,11 +195,20 @@ public final class PipelineCheck {
         return problems;
     }
 
-    /** A Camel context with Sluice's templates and stand-ins for Sluice's beans, never started. */
-    private static CamelContext scratch() throws Exception {
-        DefaultCamelContext camel = new DefaultCamelContext();
-        Processor standIn = exchange -> {
-        };
+    /**
+     * A Camel context with Sluice's templates and stand-ins for Sluice's and the application's beans (a stage or a
+     * parser of the role the application's bean of that name plays), never started.
+     */
+    private CamelContext scratch() throws Exception {
+        PipelineStage standIn = record -> record;
+        DefaultCamelContext camel = new DefaultCamelContext(new DefaultRegistry(new SimpleRegistry() {
+            @Override
+            public Object lookupByName(String name) {
+                BeanTypes.Role role = application.role(name);
+                return role == BeanTypes.Role.STAGE ? standIn
+                        : role == BeanTypes.Role.PARSER ? new JsonRecordParser() : super.lookupByName(name);
+            }
+        }));
         for (String bean : ApplicationBeans.SLUICE_NAMES) {
             camel.getRegistry().bind(bean, bean.equals("sluiceJsonRecord") ? new JsonRecordParser() : standIn);
         }

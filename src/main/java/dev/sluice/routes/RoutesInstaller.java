@@ -2,6 +2,7 @@ package dev.sluice.routes;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,17 @@ import dev.sluice.routes.RoutesModel.StageRoute;
 import dev.sluice.routes.RoutesModel.Step;
 import dev.sluice.routes.RoutesModel.To;
 import dev.sluice.routes.RoutesModel.When;
+import dev.sluice.engine.CompiledStages;
 import dev.sluice.engine.RouteSource;
 import dev.sluice.runtime.PipelineRuntime;
 import dev.sluice.runtime.PipelineRuntimes;
 import dev.sluice.source.HttpSpool;
 import dev.sluice.stage.JqFilter;
+import dev.sluice.stage.JsonRecordParser;
+import dev.sluice.stage.PipelineStage;
+import dev.sluice.stage.RecordCondition;
+import dev.sluice.stage.RecordStage;
+import dev.sluice.stage.StageRunner;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Predicate;
@@ -60,6 +67,9 @@ final class RoutesInstaller {
     record Installed(Map<String, Object> beans, List<String> routes, List<String> pipelines) {
         static final Installed NONE = new Installed(Map.of(), List.of(), List.of());
     }
+
+    /** The prefix of the name a pipeline's compiled stages are bound under. */
+    private static final String COMPILED = "sluice-stages:";
 
     private final CamelContext camel;
     private final SluiceConfig config;
@@ -101,13 +111,14 @@ final class RoutesInstaller {
      */
     Installed install(RouteSet set, Map<String, Object> beans, Set<String> own) throws Exception {
         beans.forEach(camel.getRegistry()::bind);
+        Map<String, Object> bound = new LinkedHashMap<>(beans);
         List<String> routes = new ArrayList<>();
         List<String> pipelines = new ArrayList<>();
         try {
-            addRoutes(set, own, routes, pipelines);
+            addRoutes(set, own, bound, routes, pipelines);
         } catch (Exception e) {
             try {
-                uninstall(new Installed(beans, routes, pipelines));
+                uninstall(new Installed(bound, routes, pipelines));
             } catch (Exception alsoFailed) {
                 e.addSuppressed(alsoFailed);
             } finally {
@@ -115,11 +126,11 @@ final class RoutesInstaller {
             }
             throw e;
         }
-        return new Installed(Map.copyOf(beans), List.copyOf(routes), List.copyOf(pipelines));
+        return new Installed(Map.copyOf(bound), List.copyOf(routes), List.copyOf(pipelines));
     }
 
-    private void addRoutes(RouteSet set, Set<String> own, List<String> routes, List<String> pipelines)
-            throws Exception {
+    private void addRoutes(RouteSet set, Set<String> own, Map<String, Object> bound, List<String> routes,
+            List<String> pipelines) throws Exception {
         for (RoutesModel.File file : set.files()) {
             // through a route builder, so Sluice's route configuration (its error handling) applies to them
             camel.addRoutes(new RouteBuilder(camel) {
@@ -152,6 +163,11 @@ final class RoutesInstaller {
                 parameters.put(Templates.SPOOL_URI, spool.consumerUri());
                 runtime.attach(HttpSpool.class, spool);
             }
+            String records = COMPILED + pipeline.id(); // no bean of a routes file has a name with a colon
+            CompiledStages compiled = compile(set, bound, pipeline);
+            camel.getRegistry().bind(records, compiled);
+            bound.put(records, compiled);
+            parameters.put(Templates.RECORDS, records);
             routes.add(pipeline.id());
             TemplatedRouteBuilder.builder(camel, pipeline.template().id()).routeId(pipeline.id()).parameters(parameters)
                     .add();
@@ -172,6 +188,83 @@ final class RoutesInstaller {
             runtimes.find(pipeline).ifPresent(runtime -> runtime.part(HttpSpool.class)
                     .ifPresent(spool -> runtime.detach(HttpSpool.class, spool)));
         }
+    }
+
+    /** The parser and stages of a pipeline, compiled into the step its template runs on every chunk of records. */
+    private CompiledStages compile(RouteSet set, Map<String, Object> bound, Pipeline pipeline) {
+        Map<String, StageRoute> byDirect = new HashMap<>();
+        set.files().forEach(file -> file.routes().forEach(route -> byDirect.put("direct:" + route.direct(), route)));
+        StageRoute stages = byDirect.get(pipeline.parameters().get("stages"));
+        return new CompiledStages(camel, bean(bound, pipeline.parameters().get("parser"), JsonRecordParser.class),
+                stages == null ? List.of() : compile(stages.steps(), stages.id(), bound, byDirect));
+    }
+
+    private List<CompiledStages.Step> compile(List<Step> steps, String route, Map<String, Object> bound,
+            Map<String, StageRoute> byDirect) {
+        List<CompiledStages.Step> compiled = new ArrayList<>();
+        for (Step step : steps) {
+            if (step instanceof Filter filter) {
+                compiled.add(new CompiledStages.Filter(condition(filter.condition(), bound),
+                        compile(filter.steps(), route, bound, byDirect), route));
+            } else if (step instanceof Choice choice) {
+                compiled.add(new CompiledStages.Choice(choice.whens().stream().map(when -> new CompiledStages.When(
+                        condition(when.condition(), bound), compile(when.steps(), route, bound, byDirect), route))
+                        .toList(), choice.otherwise() == null ? List.of()
+                                : compile(choice.otherwise(), route, bound, byDirect)));
+            } else if (step instanceof Process process) {
+                compiled.add(new CompiledStages.Apply(stage(bean(bound, process.ref(), Object.class)), route));
+            } else if (step instanceof Log log) {
+                compiled.add(CompiledStages.log(camel, log.message(), log.level(), log.logName(), route));
+            } else if (step instanceof To to) {
+                // the route it sends to, in place: the check refused cycles
+                StageRoute next = byDirect.get("direct:" + to.direct());
+                compiled.addAll(compile(next.steps(), next.id(), bound, byDirect));
+            } else {
+                compiled.add(new CompiledStages.Stop());
+            }
+        }
+        return compiled;
+    }
+
+    /** A stage as the compiled stages call it: Sluice's own directly, an application's through its runner. */
+    private static RecordStage stage(Object bean) {
+        if (bean instanceof RecordStage own) {
+            return own;
+        }
+        PipelineStage stage = (PipelineStage) bean; // the check allows only stages here
+        return (record, origin) -> StageRunner.apply(stage, record, origin);
+    }
+
+    private CompiledStages.Condition condition(Condition condition, Map<String, Object> bound) {
+        if (condition instanceof Jq jq) {
+            return CompiledStages.Condition.of(jqFilter(jq));
+        }
+        if (condition instanceof Ref ref) {
+            return CompiledStages.Condition.of(bean(bound, ref.bean(), RecordCondition.class));
+        }
+        Predicate simple = camel.resolveLanguage("simple").createPredicate(((Simple) condition).text());
+        simple.init(camel);
+        return CompiledStages.Condition.simple(simple);
+    }
+
+    /** A bean of the routes files, else of the application. */
+    private <T> T bean(Map<String, Object> bound, String name, Class<T> type) {
+        Object bean = bound.containsKey(name) ? bound.get(name) : camel.getRegistry().lookupByName(name);
+        if (!type.isInstance(bean)) {
+            throw new IllegalStateException("bean " + name + " is not a " + type.getSimpleName());
+        }
+        return type.cast(bean);
+    }
+
+    private JqFilter jqFilter(Jq jq) {
+        JqFilter filter = new JqFilter();
+        try {
+            filter.setExpression(jq.program());
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e.getMessage(), e); // compiled once already by the check
+        }
+        filter.setCamelContext(camel);
+        return filter;
     }
 
     private RouteDefinition stagesRoute(StageRoute stages) {
@@ -240,14 +333,7 @@ final class RoutesInstaller {
     private <T> T condition(Condition condition, Function<Predicate, T> byPredicate,
             Function<ExpressionDefinition, T> byExpression) {
         if (condition instanceof Jq jq) {
-            JqFilter filter = new JqFilter();
-            try {
-                filter.setExpression(jq.program());
-            } catch (Exception e) {
-                throw new IllegalArgumentException(e.getMessage(), e); // compiled once already by the check
-            }
-            filter.setCamelContext(camel);
-            return byPredicate.apply(filter);
+            return byPredicate.apply(jqFilter(jq));
         }
         if (condition instanceof Ref ref) {
             return byPredicate.apply(camel.getRegistry().lookupByNameAndType(ref.bean(), Predicate.class));

@@ -1,5 +1,6 @@
 package dev.sluice.routes;
 
+import dev.sluice.record.Chunk;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ProcessorDefinition;
@@ -8,14 +9,12 @@ import org.apache.camel.model.RouteTemplateDefinition;
 
 /**
  * The Camel route templates of {@link Templates}, one per source and sink, each with the steps the delivery promise
- * depends on: the split of a file into records (one line in memory at a time) and {@code awaitSettled}, which holds a
- * file until each of its records is written or dead-lettered; {@code kafkaRecords}, which commits only the offsets of
- * settled records; the parser first; the batch aggregate around the sink. Sluice gives every parameter.
+ * depends on: the split of a file into chunks of records (a few lines in memory at a time) and {@code awaitSettled},
+ * which holds a file until each of its records is written or dead-lettered; {@code kafkaRecords}, which commits only
+ * the offsets of settled records; the parser and stages compiled into one step ({@code CompiledStages}); the batch
+ * aggregate around the sink. Sluice gives every parameter.
  */
 public final class TemplateRoutes extends RouteBuilder {
-
-    /** The route a pipeline without stages sends its records to, and its stage. */
-    static final String NO_STAGES_ROUTE = "sluice-no-stages";
 
     /** Adds the templates to a Camel context: at start-up, and to the context {@code validate} installs into. */
     public static void addTo(CamelContext camel) throws Exception {
@@ -24,7 +23,6 @@ public final class TemplateRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(Templates.NO_STAGES).routeId(NO_STAGES_ROUTE).process("sluiceNoStage");
         for (Templates.Template template : Templates.all()) {
             RouteTemplateDefinition definition = routeTemplate(template.id());
             template.camelParameters().forEach(definition::templateParameter);
@@ -38,16 +36,20 @@ public final class TemplateRoutes extends RouteBuilder {
                 records(route.process("kafkaRecords"), template);
             } else {
                 // a spool file is read like a file of a directory
-                ProcessorDefinition<?> split = route.split().method("jsonLines", "split").streaming();
+                ProcessorDefinition<?> split = route.split().method("jsonLines", "chunks").streaming();
                 records(split, template);
                 split.end().process("awaitSettled");
             }
         }
     }
 
-    /** What each record goes through: its parser, the stages, the batch and the sink. */
+    /**
+     * What each chunk of records (or each Kafka record) goes through: its parser and stages, then the records they
+     * kept into the batch and the sink.
+     */
     private void records(ProcessorDefinition<?> records, Templates.Template template) {
-        ProcessorDefinition<?> batch = records.process("{{parser}}").to("{{stages}}")
+        ProcessorDefinition<?> batch = records.process("{{" + Templates.RECORDS + "}}")
+                .filter(exchange -> !Chunk.of(exchange).kept().isEmpty())
                 .aggregate(constant("batch")).aggregationStrategy("batch").completionSize("{{batchSize}}")
                 .completionTimeout("{{batchWindow}}");
         batch.to(switch (template.sink()) {

@@ -74,20 +74,24 @@ public final class Templates {
         }
     }
 
-    /** The stages route of a pipeline without stages ({@link TemplateRoutes}). */
+    /** The stages of a pipeline without stages: none, the parsed record goes on as it is. */
     static final String NO_STAGES = "direct:sluice-no-stages";
 
     /** The parameters every template takes after its source's and sink's. */
     private static final List<Parameter> STEPS = List.of(
             new Parameter("parser", Kind.PARSER, "sluiceJsonRecord", "the bean that parses each record"),
-            new Parameter("stages", Kind.STAGES, NO_STAGES, "the stages route each parsed record goes through"),
-            new Parameter("batchSize", Kind.COUNT, "500", "records per batch"),
+            new Parameter("stages", Kind.STAGES, NO_STAGES, "the stages route each parsed record goes through "
+                    + "(compiled once into calls: no exchange per record)"),
+            new Parameter("batchSize", Kind.COUNT, "500", "records per batch (a file's records join a batch "
+                    + "in chunks of up to 100 lines, so a batch of a file may close up to 99 records over it)"),
             new Parameter("batchWindow", Kind.WINDOW, "1000", "longest a batch stays open after its first record"),
             new Parameter("batchBytes", Kind.BYTES, "", "bytes of records (as read) at which a batch closes before its "
                     + "size"));
 
     /** The parameter Sluice gives an HTTP template itself: the endpoint of the pipeline's spool. */
     static final String SPOOL_URI = "spoolUri";
+    /** The parameter Sluice gives every template itself: the bean of its parser and stages, compiled. */
+    static final String RECORDS = "records";
 
     /** A template: its id is {@code <source>-to-<sink>}. */
     public record Template(String id, Source source, Sink sink, List<Parameter> parameters) {
@@ -96,9 +100,13 @@ public final class Templates {
             return parameters.stream().filter(parameter -> parameter.name().equals(name)).findFirst();
         }
 
-        /** The parameter names Camel's template has: the declared ones, and the spool of HTTP templates. */
+        /**
+         * The parameter names Camel's template has: the declared ones, the compiled stages, and the spool of HTTP
+         * templates.
+         */
         public List<String> camelParameters() {
             List<String> names = new ArrayList<>(parameters.stream().map(Parameter::name).toList());
+            names.add(RECORDS);
             if (source == Source.HTTP) {
                 names.add(SPOOL_URI);
             }

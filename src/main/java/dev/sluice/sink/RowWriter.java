@@ -1,7 +1,8 @@
 package dev.sluice.sink;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -478,7 +479,7 @@ abstract class RowWriter implements AutoCloseable {
         private long copy(String table, String columns, String text) throws SQLException {
             try {
                 return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns
-                        + ") FROM STDIN", new StringReader(text));
+                        + ") FROM STDIN", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
             } catch (IOException e) {
                 throw new SQLException("COPY into " + table + " failed", e);
             }

@@ -81,7 +81,7 @@ public final class SinkWriter implements Processor {
         return switch (completedBy) {
             case "timeout", "interval" -> "time";
             case "force" -> "shutdown";
-            case "predicate" -> exchange.getIn().getBody() instanceof Batch batch && batch.sourceIdle() ? "idle" : "bytes";
+            case "predicate" -> exchange.getProperty(Batch.CLOSED_BY, "bytes", String.class);
             default -> completedBy;
         };
     }

@@ -587,6 +587,10 @@ final class TableMapping {
     }
 
     private static void escape(StringBuilder out, String text) {
+        if (!needsEscape(text)) {
+            out.append(text); // most text has nothing to escape: one copy instead of a char at a time
+            return;
+        }
         for (int c = 0; c < text.length(); c++) {
             char ch = text.charAt(c);
             switch (ch) {
@@ -597,6 +601,16 @@ final class TableMapping {
                 default -> out.append(ch);
             }
         }
+    }
+
+    private static boolean needsEscape(String text) {
+        for (int c = 0; c < text.length(); c++) {
+            char ch = text.charAt(c);
+            if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String attributes(Map<String, Object> record) throws InvalidRecordException {

@@ -1,5 +1,6 @@
 package dev.sluice.source;
 
+import dev.sluice.record.Chunk;
 import dev.sluice.record.InputProgress;
 import dev.sluice.record.Location;
 import dev.sluice.record.RecordOrigin;
@@ -8,7 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.metrics.PipelineStats;
@@ -19,8 +22,10 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 
 /**
- * Splits a JSON Lines file into records for a streaming {@code split}: each element is the {@link RecordOrigin}
- * of one line. Pair it with {@link AwaitSettled} after the split, which holds the file until its records are safe.
+ * Splits a JSON Lines file into records for a streaming {@code split}: {@code chunks} hands on a {@link Chunk} of up
+ * to {@link Chunk#MAX_RECORDS} lines (and {@link Chunk#MAX_BYTES} bytes) at a time, what the templates' compiled
+ * stages take; {@code split} one {@link RecordOrigin} per line, what a Java pipeline's steps take. Pair either with
+ * {@link AwaitSettled} after the split, which holds the file until its records are safe.
  *
  * <pre>
  * - split:
@@ -40,6 +45,10 @@ public class JsonLinesSplitter {
         this.runtimes = runtimes;
         this.maxRecordBytes = config.source().maxRecordBytes();
         this.attempts = attempts;
+    }
+
+    public Iterator<Chunk> chunks(Exchange file) throws FileAttempts.QuarantinedException {
+        return new Chunks(split(file));
     }
 
     public Iterator<RecordOrigin> split(Exchange file) throws FileAttempts.QuarantinedException {
@@ -62,6 +71,34 @@ public class JsonLinesSplitter {
             throw new UncheckedIOException(new IOException("Cannot open " + source, e));
         }
         return new Records(new LineReader(in, maxRecordBytes), pipeline, source, progress, sender);
+    }
+
+    /** Gathers records into chunks lazily, so only one chunk of lines is in memory. */
+    private record Chunks(Iterator<RecordOrigin> records) implements Iterator<Chunk>, Closeable {
+
+        @Override
+        public boolean hasNext() {
+            return records.hasNext();
+        }
+
+        @Override
+        public Chunk next() {
+            List<RecordOrigin> chunk = new ArrayList<>();
+            long bytes = 0;
+            while (records.hasNext() && chunk.size() < Chunk.MAX_RECORDS && bytes < Chunk.MAX_BYTES) {
+                RecordOrigin record = records.next();
+                chunk.add(record);
+                bytes += record.payload().length;
+            }
+            return new Chunk(chunk);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (records instanceof Closeable closeable) {
+                closeable.close();
+            }
+        }
     }
 
     /** Turns lines into origins lazily, one per {@code next()}, so only the current line is in memory. */

@@ -21,7 +21,7 @@ import org.apache.camel.Predicate;
  *     steps: [{stop: {}}]
  * </pre>
  */
-public class FieldEquals implements Predicate {
+public class FieldEquals implements Predicate, RecordCondition {
 
     private String field;
     private String value;
@@ -41,7 +41,13 @@ public class FieldEquals implements Predicate {
 
     @Override
     public boolean matches(Exchange exchange) {
-        Object actual = exchange.getMessage().getBody() instanceof Map<?, ?> record ? record.get(field) : null;
+        return exchange.getMessage().getBody() instanceof Map<?, ?> record ? test(record) : negate;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public boolean test(Map record) {
+        Object actual = record.get(field);
         boolean equal = actual != null && actual.toString().equals(value);
         return equal != negate;
     }

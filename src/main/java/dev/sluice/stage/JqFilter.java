@@ -31,7 +31,7 @@ import org.apache.camel.RuntimeCamelException;
  *
  * An expression that fails on a record fails that record, which is dead-lettered with the expression and the error.
  */
-public class JqFilter implements Predicate, CamelContextAware {
+public class JqFilter implements Predicate, RecordCondition, CamelContextAware {
 
     private final JqVariables variables = new JqVariables();
     private CamelContext camel;
@@ -67,6 +67,16 @@ public class JqFilter implements Predicate, CamelContextAware {
         if (!(body instanceof Map<?, ?> record)) {
             return false;
         }
+        try {
+            return test(record);
+        } catch (StageException e) {
+            throw new RuntimeCamelException(e); // a predicate can only throw unchecked
+        }
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public boolean test(Map record) throws StageException {
         boolean[] result = new boolean[1];
         boolean[] seen = new boolean[1];
         try {
@@ -77,8 +87,8 @@ public class JqFilter implements Predicate, CamelContextAware {
                 }
             });
         } catch (JsonQueryException | UnavailableException e) {
-            throw new RuntimeCamelException(new StageException("jq filter", new InvalidRecordException(
-                    "jq '" + JqText.abbreviated(source) + "' failed: " + e.getMessage())));
+            throw new StageException("jq filter", new InvalidRecordException(
+                    "jq '" + JqText.abbreviated(source) + "' failed: " + e.getMessage()));
         }
         return result[0];
     }

@@ -4,24 +4,18 @@ import dev.sluice.record.InvalidRecordException;
 import dev.sluice.record.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sluice.record.RecordOrigin;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -39,12 +33,6 @@ import org.apache.camel.Processor;
  * that type). Fields not listed are kept as they are.
  */
 public class JsonRecordParser implements Processor {
-
-    /** Made once: resolving the target type and its deserializer on every record was a tenth of parsing. */
-    private static final ObjectReader OBJECT = Json.MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {
-    });
-    /** For a schema with decimal fields: every fraction read exactly, the {@code number} fields then made doubles. */
-    private static final ObjectReader EXACT = OBJECT.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private List<FieldSpec> required = List.of();
     private List<FieldSpec> optional = List.of();
@@ -95,17 +83,35 @@ public class JsonRecordParser implements Processor {
             origin = exchange.getIn().getMandatoryBody(RecordOrigin.class);
             origin.attachTo(exchange);
         }
-        try {
-            if (body instanceof Map<?, ?> record) {
+        if (body instanceof Map<?, ?> record) {
+            counted(origin, () -> {
                 check((Map<String, Object>) record);
-            } else {
-                exchange.getIn().setBody(parse(origin));
-            }
+                return (Map<String, Object>) record;
+            });
+        } else {
+            exchange.getIn().setBody(read(origin));
+        }
+    }
+
+    /** Parses a record and counts the outcome in its pipeline's parse stage: what the compiled stages call first. */
+    public Map<String, Object> read(RecordOrigin origin) throws InvalidRecordException {
+        return counted(origin, () -> parse(origin));
+    }
+
+    private interface Parse {
+        Map<String, Object> run() throws InvalidRecordException;
+    }
+
+    private static Map<String, Object> counted(RecordOrigin origin, Parse parse) throws InvalidRecordException {
+        Map<String, Object> record;
+        try {
+            record = parse.run();
         } catch (InvalidRecordException e) {
             origin.stats().stage("parse", "failed");
             throw e;
         }
         origin.stats().stage("parse", "out");
+        return record;
     }
 
     /** Parses and validates one record; public so Java pipelines and tests use the same rules. */
@@ -114,7 +120,13 @@ public class JsonRecordParser implements Processor {
             throw new InvalidRecordException("record longer than the limit of " + origin.payload().length
                     + " bytes (sluice.source.max-record-bytes); only its first bytes are kept");
         }
-        Map<String, Object> record = parseObject(decodeUtf8(origin.payload()), exact ? EXACT : OBJECT);
+        byte[] payload = origin.payload();
+        int scanned = Utf8.scan(payload);
+        if (scanned < 0) {
+            throw new InvalidRecordException("not valid UTF-8");
+        }
+        RecordReader reader = new RecordReader(exact);
+        Map<String, Object> record = reader.parseObject(payload);
         if (exact) {
             // read exactly for the decimal fields only: every other number, nested too, is a double as without
             for (Map.Entry<String, Object> field : record.entrySet()) {
@@ -123,7 +135,10 @@ public class JsonRecordParser implements Processor {
                 }
             }
         }
-        checkValues(record);
+        if (scanned == Utf8.ESCAPES || reader.infinite || exact) {
+            // what only an escape (a lone surrogate) or a number out of range can spell; exact numbers become doubles
+            checkValues(record);
+        }
         check(record);
         return record;
     }
@@ -279,34 +294,75 @@ public class JsonRecordParser implements Processor {
         }
     }
 
-    private static String decodeUtf8(byte[] bytes) throws InvalidRecordException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try {
-            CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes));
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidRecordException("not valid UTF-8");
-        }
-    }
+    /**
+     * Reads one record straight from its bytes into maps, lists and values, without a tree or databind: the values as
+     * Jackson's databind makes them (an integer an Integer, Long or BigInteger; a fraction a Double, or a BigDecimal
+     * read exactly), field order kept, a duplicate field refused by the parser.
+     */
+    private static final class RecordReader {
+        private final boolean exact;
+        /** A fraction read as a double was beyond its range (Infinity): the record is checked for it. */
+        boolean infinite;
 
-    private static Map<String, Object> parseObject(String text, ObjectReader reader) throws InvalidRecordException {
-        try (JsonParser parser = Json.MAPPER.createParser(text)) {
-            JsonToken first = parser.nextToken();
-            if (first != JsonToken.START_OBJECT) {
-                throw new InvalidRecordException("not a JSON object: found " + tokenName(first));
+        RecordReader(boolean exact) {
+            this.exact = exact;
+        }
+
+        Map<String, Object> parseObject(byte[] bytes) throws InvalidRecordException {
+            // a byte-order mark as the decoded text had it: the byte parser would skip it
+            try (JsonParser parser = Utf8.startsWithBom(bytes)
+                    ? Json.MAPPER.createParser(new String(bytes, StandardCharsets.UTF_8))
+                    : Json.MAPPER.createParser(bytes)) {
+                JsonToken first = parser.nextToken();
+                if (first != JsonToken.START_OBJECT) {
+                    throw new InvalidRecordException("not a JSON object: found " + tokenName(first));
+                }
+                Map<String, Object> record = object(parser);
+                JsonToken trailing = parser.nextToken();
+                if (trailing != null) {
+                    throw new InvalidRecordException("not JSON: unexpected " + tokenName(trailing) + " after the object");
+                }
+                return record;
+            } catch (JsonProcessingException e) {
+                throw new InvalidRecordException("not JSON: " + withoutLocation(e.getOriginalMessage()));
+            } catch (IOException e) {
+                throw new InvalidRecordException("not JSON: " + e.getMessage());
             }
-            Map<String, Object> record = reader.readValue(parser);
-            JsonToken trailing = parser.nextToken();
-            if (trailing != null) {
-                throw new InvalidRecordException("not JSON: unexpected " + tokenName(trailing) + " after the object");
+        }
+
+        private Map<String, Object> object(JsonParser parser) throws IOException {
+            Map<String, Object> object = new LinkedHashMap<>();
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                object.put(name, value(parser, parser.nextToken()));
             }
-            return record;
-        } catch (JsonProcessingException e) {
-            throw new InvalidRecordException("not JSON: " + withoutLocation(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new InvalidRecordException("not JSON: " + e.getMessage());
+            return object;
+        }
+
+        private Object value(JsonParser parser, JsonToken token) throws IOException {
+            return switch (token) {
+                case VALUE_STRING -> parser.getText();
+                case VALUE_NUMBER_INT -> parser.getNumberValue();
+                case VALUE_NUMBER_FLOAT -> {
+                    if (exact) {
+                        yield parser.getDecimalValue();
+                    }
+                    double number = parser.getDoubleValue();
+                    infinite |= Double.isInfinite(number);
+                    yield number;
+                }
+                case VALUE_TRUE -> Boolean.TRUE;
+                case VALUE_FALSE -> Boolean.FALSE;
+                case VALUE_NULL -> null;
+                case START_OBJECT -> object(parser);
+                case START_ARRAY -> {
+                    List<Object> items = new ArrayList<>();
+                    for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+                        items.add(value(parser, item));
+                    }
+                    yield items;
+                }
+                default -> throw new JsonParseException(parser, "unexpected " + tokenName(token));
+            };
         }
     }
 

@@ -21,7 +21,7 @@ import org.apache.camel.Processor;
  * column fills an integer or numeric column as such. While the table cannot be read (database down, file missing) the
  * stage waits and retries like a sink, and readiness says why; records are never dead-lettered for it.
  */
-public class ReferenceLookup implements Processor, CamelContextAware {
+public class ReferenceLookup implements Processor, RecordStage, CamelContextAware {
 
     private final ReferenceTable own = new ReferenceTable();
     private CamelContext camel;
@@ -115,14 +115,23 @@ public class ReferenceLookup implements Processor, CamelContextAware {
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
-        RecordOrigin origin = RecordOrigin.of(exchange);
+        lookUp(exchange.getIn().getMandatoryBody(Map.class), RecordOrigin.of(exchange), exchange.getContext());
+    }
+
+    @Override
+    public Map<String, Object> apply(Map<String, Object> record, RecordOrigin origin) throws Exception {
+        return lookUp(record, origin, camel);
+    }
+
+    private Map<String, Object> lookUp(Map<String, Object> record, RecordOrigin origin, CamelContext context)
+            throws Exception {
         String outcome = "failed";
         try {
-            Map<String, Object> record = exchange.getIn().getMandatoryBody(Map.class);
-            Map<String, Object> row = table(exchange.getContext()).row(record.get(keyField));
+            Map<String, Object> row = table(context).row(record.get(keyField));
             Object value = row == null ? null : row.get(valueColumn != null ? valueColumn : targetField);
             record.put(targetField, value != null ? value : defaultValue());
             outcome = "out";
+            return record;
         } finally {
             if (origin != null) {
                 origin.stats().stage("lookup " + targetField, outcome);

@@ -73,7 +73,6 @@ class KafkaPipelineTest {
     void cleanSlate() {
         rows = new Rows(database);
         rows.execute("DELETE FROM robot_telemetry");
-        TestStages.HeaderSpy.SEEN.clear();
     }
 
     @Test
@@ -170,6 +169,7 @@ class KafkaPipelineTest {
                 new ProducerRecord<>(KafkaProfile.STAGE_FAILURE_TOPIC, utf8("a"),
                         utf8("{\"robot_id\":\"r-0202\",\"ts\":\"2026-11-26T10:00:02Z\",\"seq\":1,\"status\":\"active\"}"))));
 
+        // r-0201 is written only if its producer's headers did not reach the filter that drops a record with them
         await().atMost(TIMEOUT).until(() -> rows.count("robot_telemetry") == 2);
         assertThat(rows.query("SELECT robot_id FROM robot_telemetry ORDER BY robot_id"))
                 .containsExactly(Map.of("robot_id", "r-0201"), Map.of("robot_id", "r-0202"));
@@ -180,7 +180,6 @@ class KafkaPipelineTest {
         assertThat(header(dead, "stage")).isEqualTo("explodingStage");
         assertThat(header(dead, "reason")).isEqualTo("boom: cannot handle r-boom");
         assertThat(header(dead, "exception.class")).isEqualTo("java.lang.IllegalStateException");
-        assertThat(TestStages.HeaderSpy.SEEN).as("headers any step saw").isEmpty();
     }
 
     @Test

@@ -145,4 +145,103 @@ class JsonRecordParserTest {
     private void assertRejected(String json, String reason) {
         assertThatThrownBy(() -> parse(json)).as(json).isInstanceOf(InvalidRecordException.class).hasMessage(reason);
     }
+
+    /**
+     * The parser reads a record straight into maps and values; Jackson's databind, strict UTF-8 decoding first, is the
+     * reference: the same values and types, the same field order, and a record refused by one is refused by the other.
+     */
+    @Test
+    void readsEveryRecordAsJacksonsDatabindDoes() throws Exception {
+        JsonRecordParser any = new JsonRecordParser();
+        JsonRecordParser exact = new JsonRecordParser();
+        exact.setOptional("amount:decimal");
+        List<String> corpus = List.of("{}", "{\"a\":1}", "{\"a\":2147483648,\"b\":-9223372036854775809,\"c\":0}",
+                "{\"a\":1.5,\"b\":-0.0,\"c\":1e300,\"d\":1E-7,\"e\":123456789012345678901234567890.5}",
+                "{\"n\":{\"m\":[1,[2,{\"x\":null}],\"s\",true,false]},\"z\":\"\\u00e9\\n\\t\\\"\"}",
+                "{\"amount\":12.30,\"other\":0.1}", "{\"amount\":0.1000,\"x\":[0.5,{\"y\":2.25}]}",
+                "{\"é\":\"ü€𝄞\",\"\\ud834\\udd1e\":1}", "{\"a\":1,\"a\":2}", "{\"a\":1}x", "{\"a\":1} ",
+                "[1]", "\"s\"", "{\"a\":}", "{\"a\":1,}", "{\"a\":tru}", "{\"a\":NaN}", "{\"a\":01}",
+                "{\"a\":\"\\ud800\"}", "{\"a\":1e400}", "{\"a\":[1e400]}", "\ufeff{\"a\":1}", "{\"a\":\"\u0001\"}");
+        for (JsonRecordParser parser : List.of(any, exact)) {
+            for (String json : corpus) {
+                byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+                Object expected;
+                try {
+                    expected = reference(bytes, parser == exact);
+                } catch (Exception e) {
+                    expected = "refused";
+                }
+                Object actual;
+                try {
+                    actual = parser.parse(origin(bytes));
+                } catch (InvalidRecordException e) {
+                    actual = "refused";
+                }
+                if (expected instanceof Map<?, ?> map && !(actual instanceof String)) {
+                    assertThat(actual).as(json).isEqualTo(map);
+                    assertThat(List.copyOf(((Map<?, ?>) actual).keySet())).as(json).isEqualTo(List.copyOf(map.keySet()));
+                    assertThat(types(actual)).as(json).isEqualTo(types(map));
+                } else {
+                    assertThat(actual).as(json).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    /** What the databind path made of a record, with what a record may not hold (Infinity, a lone surrogate) refused. */
+    private static Object reference(byte[] bytes, boolean exact) throws Exception {
+        String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        com.fasterxml.jackson.databind.ObjectReader reader = Json.MAPPER.readerFor(
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {
+                });
+        if (exact) {
+            reader = reader.with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = Json.MAPPER.createParser(text)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not an object");
+            }
+            Map<String, Object> record = reader.readValue(parser);
+            if (parser.nextToken() != null) {
+                throw new IllegalArgumentException("trailing");
+            }
+            if (exact) {
+                record.replaceAll((k, v) -> k.equals("amount") ? (v instanceof java.math.BigDecimal ? v
+                        : new java.math.BigDecimal(v.toString())) : doubles(v));
+            }
+            String values = String.valueOf(record);
+            if (values.contains("Infinity") || !values.equals(new String(values.getBytes(StandardCharsets.UTF_8),
+                    StandardCharsets.UTF_8))) {
+                throw new IllegalArgumentException("unstorable");
+            }
+            return record;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object doubles(Object value) {
+        if (value instanceof java.math.BigDecimal d) {
+            return d.doubleValue();
+        }
+        if (value instanceof Map<?, ?> map) {
+            ((Map<String, Object>) map).replaceAll((k, v) -> doubles(v));
+        } else if (value instanceof List<?> list) {
+            ((List<Object>) list).replaceAll(JsonRecordParserTest::doubles);
+        }
+        return value;
+    }
+
+    /** The value's Java types, nested: Integer and Long and Double told apart. */
+    private static Object types(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, types(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(JsonRecordParserTest::types).toList();
+        }
+        return value == null ? "null" : value.getClass().getSimpleName();
+    }
 }
