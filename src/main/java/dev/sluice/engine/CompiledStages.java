@@ -21,10 +21,15 @@ import org.jboss.logging.Logger;
 
 /**
  * A pipeline's parser and stages routes compiled once into calls: the step after its source, run on every record of
- * the exchange's {@link Chunk} (or on its one record) with no exchange, unit of work or event per record. A record
- * comes out kept (for the batch), dropped (filtered) or dead-lettered with the stage that failed it and why; a
- * failure of something the records need ({@link UnavailableException}) fails the exchange, and the chunk's records
- * not batched yet are read again.
+ * the exchange's {@link Chunk} with no exchange, unit of work or event per record. A record comes out kept (for the
+ * batch), dropped (filtered) or dead-lettered with the stage that failed it and why; a failure of something the
+ * records need ({@link UnavailableException}) fails the exchange, and the chunk's records not batched yet are read
+ * again.
+ *
+ * <p>
+ * A source that hands on one record per exchange (camel-kafka, a replay) has its records run as they come and
+ * gathered, per thread, into a chunk handed on with the last record its source had ready (the end of a poll) or at
+ * {@link Chunk#MAX_RECORDS}; the exchanges before it stop here. So the aggregator still sees one exchange per chunk.
  */
 public final class CompiledStages implements Processor {
 
@@ -98,6 +103,8 @@ public final class CompiledStages implements Processor {
     private final JsonRecordParser parser;
     private final List<Step> steps;
     private volatile DeadLetterQueue deadLetters;
+    /** The chunk each consumer thread is gathering (a Kafka consumer thread reads its own partitions). */
+    private final ThreadLocal<Chunk> gathering = new ThreadLocal<>();
 
     /** @param steps the stages route's steps, the routes it sends records to in place (a routes file has no cycle) */
     public CompiledStages(CamelContext camel, JsonRecordParser parser, List<Step> steps) {
@@ -109,20 +116,45 @@ public final class CompiledStages implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Object body = exchange.getIn().getBody();
-        Chunk chunk = body instanceof Chunk records ? records
-                : body instanceof RecordOrigin one ? new Chunk(List.of(one))
-                : null;
-        if (chunk == null) {
+        if (body instanceof Chunk chunk) {
+            exchange.getExchangeExtension().addOnCompletion(chunk);
+            try {
+                for (RecordOrigin origin : chunk.read()) {
+                    run(origin, chunk, exchange);
+                }
+            } finally {
+                exchange.getIn().setBody(chunk);
+            }
+        } else if (body instanceof RecordOrigin one) {
+            gather(one, exchange);
+        } else {
             throw new IllegalStateException("a pipeline's stages got " + (body == null ? "no record"
                     : body.getClass().getName()) + " instead of records read by its source");
         }
-        exchange.getExchangeExtension().addOnCompletion(chunk);
+    }
+
+    /** Runs a record that came alone, and hands on the chunk it joined once full or its source has no more ready. */
+    private void gather(RecordOrigin origin, Exchange exchange) throws Exception {
+        Chunk chunk = gathering.get();
+        if (chunk == null) {
+            chunk = new Chunk();
+            gathering.set(chunk);
+        }
+        chunk.add(origin);
         try {
-            for (RecordOrigin origin : chunk.read()) {
-                run(origin, chunk, exchange);
-            }
-        } finally {
+            run(origin, chunk, exchange);
+        } catch (Exception e) {
+            gathering.remove();
+            exchange.getExchangeExtension().addOnCompletion(chunk); // its failure lets go of the records gathered
+            throw e;
+        }
+        if (origin.lastReady() || chunk.read().size() >= Chunk.MAX_RECORDS) {
+            gathering.remove();
+            chunk.dropNotCurrent();
+            exchange.getExchangeExtension().addOnCompletion(chunk);
             exchange.getIn().setBody(chunk);
+        } else {
+            exchange.setRouteStop(true); // its record waits in the chunk for the rest of the poll
         }
     }
 

@@ -9,10 +9,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.spi.Synchronization;
 
 /**
- * The records a source hands over at once (a block of a file's lines, a replay), moving through Camel as one
- * exchange: the stages run on each record inside it and keep the ones that go on, each with its {@link RecordOrigin},
- * so every record still settles on its own. As a {@link Synchronization} on its exchange it abandons, when the
- * exchange fails, the records not batched yet: their source reads them again.
+ * The records a source hands over at once (a block of a file's lines, a replay), or the records of a Kafka poll
+ * gathered as they come, moving through Camel as one exchange: the stages run on each record inside it and keep the
+ * ones that go on, each with its {@link RecordOrigin}, so every record still settles on its own. As a
+ * {@link Synchronization} on its exchange it abandons, when the exchange fails, the records not batched yet: their
+ * source reads them again.
  */
 public final class Chunk implements Synchronization {
 
@@ -23,13 +24,21 @@ public final class Chunk implements Synchronization {
 
     private final List<RecordOrigin> read;
     private final List<Batch.Entry> kept = new ArrayList<>();
-    private final boolean lastReady;
     private volatile long batchStartedNanos;
 
     /** @param read the records as read, in order; the last one says whether the source had more ready */
     public Chunk(List<RecordOrigin> read) {
-        this.read = List.copyOf(read);
-        this.lastReady = !read.isEmpty() && read.get(read.size() - 1).lastReady();
+        this.read = new ArrayList<>(read);
+    }
+
+    /** A chunk gathered one record at a time ({@link #add}). */
+    public Chunk() {
+        this(List.of());
+    }
+
+    /** One more record read. */
+    public void add(RecordOrigin origin) {
+        read.add(origin);
     }
 
     public static Chunk of(Exchange exchange) {
@@ -38,7 +47,21 @@ public final class Chunk implements Synchronization {
 
     /** The records as their source read them. */
     public List<RecordOrigin> read() {
-        return read;
+        return Collections.unmodifiableList(read);
+    }
+
+    /**
+     * Lets go of the kept records whose source let go of their input while they were gathered (a Kafka partition
+     * revoked): they are read again where the partition went, not written here after the records read there.
+     */
+    public void dropNotCurrent() {
+        kept.removeIf(entry -> {
+            if (entry.origin().sourceCurrent()) {
+                return false;
+            }
+            entry.origin().abandonInFlight(new IllegalStateException("its source let go of " + entry.origin()));
+            return true;
+        });
     }
 
     /** A record went through the stages: it goes on to the batch. */
@@ -53,7 +76,7 @@ public final class Chunk implements Synchronization {
 
     /** The source had nothing more ready after this chunk (the end of a file, of a poll). */
     public boolean lastReady() {
-        return lastReady;
+        return !read.isEmpty() && read.get(read.size() - 1).lastReady();
     }
 
     /** The chunk joined a batch that started at {@code nanos} ({@link System#nanoTime()}). */

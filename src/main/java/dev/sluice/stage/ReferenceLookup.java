@@ -7,6 +7,7 @@ import dev.sluice.record.RecordOrigin;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
 
 /**
@@ -115,7 +116,15 @@ public class ReferenceLookup implements Processor, RecordStage, CamelContextAwar
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
-        lookUp(exchange.getIn().getMandatoryBody(Map.class), RecordOrigin.of(exchange), exchange.getContext());
+        RecordOrigin origin = RecordOrigin.of(exchange);
+        Map<String, Object> record;
+        try {
+            record = exchange.getIn().getMandatoryBody(Map.class);
+        } catch (InvalidPayloadException notARecord) {
+            count(origin, "failed");
+            throw notARecord;
+        }
+        lookUp(record, origin, exchange.getContext());
     }
 
     @Override
@@ -133,9 +142,13 @@ public class ReferenceLookup implements Processor, RecordStage, CamelContextAwar
             outcome = "out";
             return record;
         } finally {
-            if (origin != null) {
-                origin.stats().stage("lookup " + targetField, outcome);
-            }
+            count(origin, outcome);
+        }
+    }
+
+    private void count(RecordOrigin origin, String outcome) {
+        if (origin != null) {
+            origin.stats().stage("lookup " + targetField, outcome);
         }
     }
 
