@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -142,8 +143,11 @@ class PipelineReloadTest {
         Path clash = ROUTES.resolve("clash.yaml");
         try {
             // passes every check of the files, then fails to start: its routeId is the running Java pipeline's
-            Files.writeString(clash, pipelineFile("reload-clash-a", Path.of("target/test-data/reload/clash-in"))
-                    + pipelineFile("reload-java", SHORT_IN));
+            // moved in whole, so the watcher sees one change and reloads once (a write is a create and a modify)
+            Path staged = Files.writeString(Files.createTempFile(ROUTES.getParent(), "clash", ".yaml"),
+                    pipelineFile("reload-clash-a", Path.of("target/test-data/reload/clash-in"))
+                            + pipelineFile("reload-java", SHORT_IN));
+            Files.move(staged, clash, StandardCopyOption.ATOMIC_MOVE);
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                     (List<?>) Metrics.pipeline("robot-telemetry-etl").get("routes_problems")).singleElement().asString()
                     .startsWith("the reload could not start the new pipelines, the previous ones run again: ")

@@ -52,4 +52,13 @@ public class BatchAggregationStrategy implements AggregationStrategy {
         }
         return answer;
     }
+
+    /** The batch is closed and goes to its sink: if its exchange fails first, the batch lets go of its records. */
+    @Override
+    public void onCompletion(Exchange batchExchange) {
+        Batch batch = batchExchange.getIn().getBody(Batch.class);
+        if (batch != null) {
+            batchExchange.getExchangeExtension().addOnCompletion(batch);
+        }
+    }
 }

@@ -5,8 +5,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
-/** The records the aggregator gathered for one write, each with its origin so the sink can settle it. */
-public final class Batch {
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.Synchronization;
+
+/**
+ * The records the aggregator gathered for one write, each with its origin so the sink can settle it. As a
+ * {@link Synchronization} on the batch's exchange it abandons, when that exchange fails before the sink settled them
+ * (a pipeline stopping as its batch closes), the records still open: their source reads them again.
+ */
+public final class Batch implements Synchronization {
 
     /** The exchange property that says why Sluice's completion closed a batch: size, bytes or idle. */
     public static final String CLOSED_BY = "sluice.batch.closedBy";
@@ -55,5 +62,17 @@ public final class Batch {
     /** When the first record joined, on the {@link System#nanoTime()} clock. */
     public long startedNanos() {
         return startedNanos;
+    }
+
+    @Override
+    public void onComplete(Exchange exchange) {
+        // the sink settled every record
+    }
+
+    @Override
+    public void onFailure(Exchange exchange) {
+        Exception cause = exchange.getException() != null ? exchange.getException()
+                : new IllegalStateException("the batch's route failed");
+        entries.forEach(entry -> entry.origin().abandon(cause)); // settled records ignore it
     }
 }
